@@ -1,0 +1,3 @@
+from skywago.cli import main
+
+main()

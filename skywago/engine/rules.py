@@ -1,0 +1,36 @@
+"""Rules: what to rewrite (a join point) and how (advice). Each rule is a small unit that the
+engine composes; built-in rules live in skywago/engine/transforms/, plugin rules come from
+plugins/<name>/."""
+
+from __future__ import annotations
+
+import abc
+from typing import TYPE_CHECKING
+
+from skywago.engine.api import PackageInput
+
+if TYPE_CHECKING:
+    from skywago.engine.workspace import PackageWorkspace
+
+
+class Rule(abc.ABC):
+    name: str
+
+    @abc.abstractmethod
+    def matches(self, pkg: PackageInput) -> str | None:
+        """Why this rule applies to pkg, or None. Must be cheap: it runs for every package."""
+
+    @abc.abstractmethod
+    def rewrite(self, ws: "PackageWorkspace") -> None:
+        """Record edits and added files in the workspace; raise RewriteError to refuse."""
+
+    def describe(self) -> str:
+        return self.__doc__.strip().splitlines()[0] if self.__doc__ else self.name
+
+
+def default_rules() -> list[Rule]:
+    from skywago.engine.transforms.main import MainRule
+    from skywago.engine.transforms.runtime import RuntimeRule
+    from skywago.engine.transforms.span_annotation import SpanAnnotationRule
+
+    return [RuntimeRule(), MainRule(), SpanAnnotationRule()]

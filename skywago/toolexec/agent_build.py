@@ -1,0 +1,101 @@
+"""Build the agent's packages for this build, inside the build.
+
+The agent is Go shipped in the Python package (module skywago.dev/agent, standard library only),
+so it never touches the user's module graph. A nested `go list -export -deps` in the agent's own
+module — same toolchain, same toolexec (so the same instrumented runtime), same build flags — puts
+its archives in the go command's cache and tells us where they are. Packages the agent shares
+with the program must come out identical; verify() checks that before anything links.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import os
+import subprocess
+import sys
+
+from skywago.engine import BOOT_PACKAGE
+from skywago.toolexec import goflags
+
+ENV_TOOLEXEC = "SKYWAGO_TOOLEXEC"  # set by the shim: the toolexec command to reuse
+
+
+class AgentBuildError(RuntimeError):
+    pass
+
+
+def agent_module_dir() -> str:
+    return str(importlib.resources.files("skywago.agent"))
+
+
+def goroot_of_tool(tool: str) -> str:
+    """$GOROOT/pkg/tool/GOOS_GOARCH/compile -> $GOROOT."""
+    return os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(tool)))))
+
+
+def toolexec_command() -> str:
+    return os.environ.get(ENV_TOOLEXEC) or f"{sys.executable} -m skywago toolexec"
+
+
+@functools.cache
+def exports(tool: str, pgo_profile: str = "") -> dict[str, str]:
+    """import path -> archive for the boot package and everything it depends on."""
+    goroot = goroot_of_tool(tool)
+    go = os.path.join(goroot, "bin", "go")
+    flags = goflags.forwarded_flags(goflags.parent_go_argv())
+    flags.append(f"-pgo={pgo_profile}" if pgo_profile else "-pgo=off")
+    env = {k: v for k, v in os.environ.items() if k not in ("TOOLEXEC_IMPORTPATH", "GOFLAGS", "GOWORK")}
+    env.update(
+        GOROOT=goroot,
+        GOTOOLCHAIN="local",
+        GOWORK="off",
+        GO111MODULE="on",
+        GOPROXY="off",
+        GOFLAGS=_filtered_goflags(os.environ.get("GOFLAGS", "")),
+    )
+    command = [
+        go, "list", "-export", "-deps",
+        "-f", "{{if .Export}}{{.ImportPath}}={{.Export}}{{end}}",
+        "-toolexec", toolexec_command(),
+        *flags,
+        BOOT_PACKAGE,
+    ]
+    done = subprocess.run(command, cwd=agent_module_dir(), env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise AgentBuildError(f"building the agent failed:\n{done.stderr.strip()}")
+    found = dict(line.split("=", 1) for line in done.stdout.splitlines() if "=" in line)
+    if BOOT_PACKAGE not in found:
+        raise AgentBuildError(f"building the agent gave no archive for {BOOT_PACKAGE}")
+    return found
+
+
+def verify(agent: dict[str, str], program: dict[str, str]) -> None:
+    """Packages both use must be the same archive, or the link would mix two builds."""
+    for path, archive in program.items():
+        if path in agent and build_id(agent[path]) != build_id(archive):
+            raise AgentBuildError(
+                f"the agent's build of {path} differs from this build's ({archive} vs {agent[path]}); "
+                "a build flag the agent build could not see is in effect"
+            )
+
+
+def _filtered_goflags(goflags_env: str) -> str:
+    """GOFLAGS without what belongs to the user's module (-mod, -modfile) or to us (-toolexec)."""
+    keep = [f for f in goflags_env.split() if not f.startswith(("-mod=", "-modfile=", "-toolexec=", "-overlay=", "-pgo="))]
+    return " ".join(keep)
+
+
+def build_id(archive: str) -> str:
+    """The build id the compiler wrote near the start of an archive: equal ids, same build.
+    (Paths differ: a fresh build hands out $WORK paths, a cached one cache paths.)"""
+    try:
+        with open(archive, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return ""
+    marker = head.find(b'build id "')
+    if marker < 0:
+        return ""
+    start = marker + len(b'build id "')
+    return head[start : head.find(b'"', start)].decode("ascii", "replace")

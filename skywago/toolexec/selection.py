@@ -1,0 +1,53 @@
+"""Which tool calls need Python's heavy path. Imports nothing heavy: this runs on every call.
+
+The generated sh shim (shim.py) makes the same decision without starting Python at all; both
+take their target list from target_import_paths().
+"""
+
+from __future__ import annotations
+
+import os
+
+SPAN_MARKER = b"//skywago:span"
+
+
+def target_import_paths() -> frozenset[str]:
+    """Packages a rule targets by import path (the runtime, and plugin targets)."""
+    return frozenset({"runtime"})
+
+
+def import_path_of(args: list[str]) -> str:
+    """The true import path: TOOLEXEC_IMPORTPATH (minus a ' [x.test]' suffix), else -p."""
+    env = os.environ.get("TOOLEXEC_IMPORTPATH", "")
+    if env:
+        return env.split(" ", 1)[0]
+    return flag_value(args, "-p")
+
+
+def flag_value(args: list[str], name: str) -> str:
+    prefix = name + "="
+    for i, arg in enumerate(args):
+        if arg == name and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith(prefix):
+            return arg[len(prefix):]
+    return ""
+
+
+def compile_needs_rewrite(args: list[str]) -> bool:
+    """args are the compile's arguments (without the tool path)."""
+    if flag_value(args, "-p") == "main":
+        return True
+    if import_path_of(args) in target_import_paths():
+        return True
+    if "-std" in args:
+        return False
+    return any(_has_marker(a) for a in args if a.endswith(".go"))
+
+
+def _has_marker(path: str) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return SPAN_MARKER in f.read()
+    except OSError:
+        return False
