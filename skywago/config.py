@@ -7,8 +7,11 @@ SKYWAGO_CONFIG names a TOML file:
     SW_AGENT_SAMPLE = "0.5"
 
     [build]
-    disable = ["span-annotation"]   # rules to leave out
+    disable = ["span-annotation"]   # rules to leave out (e.g. "plugin:gin")
     strict = false                  # like SKYWAGO_STRICT=1
+
+    [build.module_versions]         # versions of modules replaced by local directories
+    "github.com/gin-gonic/gin" = "v1.10.0"
 
 Only [agent] is baked into the binary, by the link step (-X), so changing it relinks without
 recompiling; [build] changes what compiles do, so it is part of the compile fingerprint.
@@ -35,12 +38,14 @@ class ConfigError(ValueError):
 class BuildConfig:
     agent_defaults: dict[str, str] = dataclasses.field(default_factory=dict)
     disabled_rules: frozenset[str] = frozenset()
+    module_versions: dict[str, str] = dataclasses.field(default_factory=dict)  # for replaced modules
     strict: bool = False
     source: str = ""  # the file it came from
 
     def compile_fingerprint(self) -> str:
         """What changes compiles (not the [agent] defaults, which only the link uses)."""
-        return _digest({"disable": sorted(self.disabled_rules), "strict": self.strict})
+        return _digest({"disable": sorted(self.disabled_rules), "strict": self.strict,
+                        "module_versions": self.module_versions})
 
     def link_fingerprint(self) -> str:
         return _digest({"compile": self.compile_fingerprint(), "agent": self.agent_defaults})
@@ -73,13 +78,17 @@ def parse(data: dict, path: str, strict_env: bool = False) -> BuildConfig:
         if not isinstance(value, (str, int, float, bool)):
             raise ConfigError(f"{path}: [agent] {key}: expected a string or number")
     build = data.get("build", {})
-    unknown = set(build) - {"disable", "strict"}
+    unknown = set(build) - {"disable", "strict", "module_versions"}
     if unknown:
         raise ConfigError(f"{path}: [build] unknown key(s) {sorted(unknown)}")
     disable = build.get("disable", [])
     if not isinstance(disable, list) or not all(isinstance(x, str) for x in disable):
         raise ConfigError(f"{path}: [build] disable: expected a list of rule names")
+    module_versions = build.get("module_versions", {})
+    if not isinstance(module_versions, dict) or not all(isinstance(v, str) for v in module_versions.values()):
+        raise ConfigError(f"{path}: [build.module_versions]: expected module path = \"vX.Y.Z\" entries")
     return BuildConfig(
+        module_versions=dict(sorted(module_versions.items())),
         agent_defaults={k: _as_string(v) for k, v in sorted(agent.items())},
         disabled_rules=frozenset(disable),
         strict=strict_env or bool(build.get("strict", False)),

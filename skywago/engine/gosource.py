@@ -186,3 +186,13 @@ def _first_error(node: tree_sitter.Node) -> tree_sitter.Node | None:
         if current.has_error:
             stack.extend(reversed(current.children))
     return None
+
+
+def field_insertion(content: bytes, closing_brace: int, fields: str) -> str:
+    """Text to insert right before a struct's closing brace to declare `fields` there, on the
+    brace's own line: a separating ';' only when the previous field ends on that line."""
+    i = closing_brace - 1
+    while i >= 0 and content[i : i + 1] in (b" ", b"\t"):
+        i -= 1
+    needs_separator = i >= 0 and content[i : i + 1] not in (b"\n", b"{", b";")
+    return ("; " if needs_separator else "") + fields + " "

@@ -33,4 +33,13 @@ def default_rules() -> list[Rule]:
     from skywago.engine.transforms.runtime import RuntimeRule
     from skywago.engine.transforms.span_annotation import SpanAnnotationRule
 
-    return [RuntimeRule(), MainRule(), SpanAnnotationRule()]
+    return [RuntimeRule(), MainRule(), SpanAnnotationRule(), *plugin_rules()]
+
+
+def plugin_rules() -> list[Rule]:
+    """One interception rule per plugin target, from the plugin folders."""
+    from skywago import plugin_paths
+    from skywago.engine import plugins
+    from skywago.engine.transforms.intercept import InterceptRule
+
+    return [InterceptRule(p, t) for p in plugins.load_all(plugin_paths.roots()) for t in p.targets]

@@ -70,6 +70,11 @@ class PackageWorkspace:
             raise RewriteError(self.pkg.import_path, "engine", f"two rules add different {name}")
         self.added[name] = content
 
+    def add_raw_file(self, name: str, content: bytes) -> None:
+        if name in self._files or name in self.added:
+            raise RewriteError(self.pkg.import_path, "engine", f"added file {name} collides with another file")
+        self.added[name] = content
+
     def need_link(self, import_path: str) -> None:
         if import_path not in self.pkg.linkable_imports:
             raise RewriteError(

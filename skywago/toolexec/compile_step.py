@@ -8,7 +8,7 @@ import shutil
 
 from skywago import config
 from skywago.engine import BOOT_PACKAGE, PackageInput, RewriteError, SourceFile, rewrite_package
-from skywago.toolexec import agent_build, dispatch, report, rules_for_build, selection
+from skywago.toolexec import agent_build, dispatch, modules, report, rules_for_build, selection
 from skywago.toolexec.compile_args import CompileArgs, UnknownArgumentShape, read_importcfg
 
 REWRITE_DIR = "skywago"  # under the action's $WORK/bNNN, which -trimpath already maps away
@@ -50,6 +50,7 @@ def rewrite(tool: str, args: list[str], import_path: str, build_config: config.B
         files=tuple(_read(path) for path in parsed.files),
         is_main=is_main,
         available_imports=frozenset(importcfg),
+        module_versions=modules.module_versions(parsed.files, import_path, build_config.module_versions),
         linkable_imports=frozenset({BOOT_PACKAGE}) if is_main else frozenset(),
     )
     result = rewrite_package(pkg, rules_for_build(build_config))

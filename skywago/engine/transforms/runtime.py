@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from skywago.engine.api import PackageInput, RewriteError
 from skywago.engine.edits import Edit
-from skywago.engine.gosource import FuncDecl, GoFile
+from skywago.engine.gosource import FuncDecl, GoFile, field_insertion
 from skywago.engine.rules import Rule
 from skywago.engine.workspace import PackageWorkspace
 
@@ -60,7 +60,7 @@ class RuntimeRule(Rule):
             if go_file.content[closing : closing + 1] != b"}":
                 self._fail("cannot find the closing brace of runtime.g")
             # Joined to the closing brace's line: `<fields> }` keeps every line where it was.
-            text = f"{CONTEXT_FIELD}, {INHERITED_FIELD} unsafe.Pointer "
+            text = field_insertion(go_file.content, closing, f"{CONTEXT_FIELD}, {INHERITED_FIELD} unsafe.Pointer")
             self._ws.edit(name, Edit.insert(closing, text, self.name))
             return
         self._fail("no file declares `type g struct`")

@@ -1,0 +1,3 @@
+module example.com/httpchain
+
+go 1.22

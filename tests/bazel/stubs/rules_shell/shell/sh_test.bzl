@@ -1,0 +1,3 @@
+"""Stand-in: Bazel 7's native sh_test."""
+
+sh_test = native.sh_test

@@ -1,0 +1,9 @@
+package main
+
+import "fmt"
+
+func helper() {}
+
+func main() {
+	fmt.Println("hello")
+}

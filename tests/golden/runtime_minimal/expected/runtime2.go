@@ -1,0 +1,16 @@
+//line /src/runtime/runtime2.go:1
+package runtime
+
+import (
+	"internal/runtime/atomic"
+	"unsafe"
+)
+
+type funcval struct{ fn uintptr }
+
+type g struct {
+	stack       uintptr
+	stackguard0 uintptr
+	atomicstatus atomic.Uint32
+	labels      unsafe.Pointer
+skywagoContext, skywagoInherited unsafe.Pointer }

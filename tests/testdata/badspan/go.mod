@@ -1,0 +1,3 @@
+module example.com/badspan
+
+go 1.22
