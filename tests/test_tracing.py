@@ -67,16 +67,17 @@ def test_build_time_defaults_and_runtime_env(tmp_path, shim):
                    env=gotool.go_env(SW_AGENT_REPORTER_FILE_PATH=str(out)))
     segments = traces.read_segments(out)
     assert {(s["service"], s["serviceInstance"]) for s in segments} == {("from-config", "i-1")}
+    out2 = tmp_path / "s2.json"
     subprocess.run([tmp_path / "demo"], check=True, capture_output=True,
-                   env=gotool.go_env(SW_AGENT_REPORTER_FILE_PATH=str(out), SW_AGENT_NAME="from-env"))
-    assert {s["service"] for s in traces.read_segments(out)} == {"from-env"}
+                   env=gotool.go_env(SW_AGENT_REPORTER_FILE_PATH=str(out2), SW_AGENT_NAME="from-env"))
+    assert {(s["service"], s["serviceInstance"]) for s in traces.read_segments(out2)} == {("from-env", "i-1")}
 
 
 def test_os_exit_flushes(tmp_path, shim):
     app = gotool.copy_testdata("hello", tmp_path)
-    gotool.go_build(app, tmp_path / "hello", toolexec=shim)
+    gotool.go_build(app, tmp_path / "hello-bin", toolexec=shim)
     out = tmp_path / "s.json"
-    done = subprocess.run([tmp_path / "hello", "exit3"], capture_output=True, text=True,
+    done = subprocess.run([tmp_path / "hello-bin", "exit3"], capture_output=True, text=True,
                           env=gotool.go_env(SW_AGENT_REPORTER_FILE_PATH=str(out)))
     assert done.returncode == 3
     names = sorted(s["spans"][0]["operationName"] for s in traces.read_segments(out))

@@ -75,7 +75,7 @@ timed "build (aspect)" bz build //app:server \
 timed "no-op rebuild (aspect)" bz build //app:server \
     --aspects=@skywago//bazel:defs.bzl%skywago_aspect --output_groups=skywago
 bin=$(bz info bazel-bin 2>/dev/null)
-expect "200 hello from skywago, bazel" sw_chroot "$bin/app/_skywago/server/server" -selftest
+expect "200 hello from skywago, bazel" sw_chroot "$bin/app/_skywago/server/bin/server" -selftest
 
 expect "200 hello from skywago, bazel" bz run --ui_event_filters=-info,-stdout,-stderr --noshow_progress //app:server_skywago -- -selftest
 timed "test //..." bz test //... --test_output=errors

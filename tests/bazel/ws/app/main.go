@@ -2,6 +2,8 @@
 //
 //	server -addr :8080   serve until killed
 //	server -selftest     serve on a free port, GET /hello?name=bazel once, print the body, exit
+//	server -banner       print the (go:embed) banner of package greet
+//	server -sum          print a greeting of 2+3, computed by the cgo package cgoadd
 package main
 
 import (
@@ -13,6 +15,7 @@ import (
 	"net/http"
 	"os"
 
+	"example.com/ws/cgoadd"
 	"example.com/ws/greet"
 )
 
@@ -48,7 +51,17 @@ func selftest() error {
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "listen address")
 	self := flag.Bool("selftest", false, "serve once on a free port, query it, print the answer and exit")
+	showBanner := flag.Bool("banner", false, "print the embedded banner and exit")
+	sum := flag.Bool("sum", false, "print cgoadd.Describe(2, 3) and exit")
 	flag.Parse()
+	if *sum {
+		fmt.Println(cgoadd.Describe(2, 3))
+		return
+	}
+	if *showBanner {
+		fmt.Println(greet.Banner())
+		return
+	}
 	if *self {
 		if err := selftest(); err != nil {
 			fmt.Fprintln(os.Stderr, "selftest:", err)

@@ -1,10 +1,16 @@
 #!/bin/sh
-# selftest.sh BINARY EXPECTED: run BINARY -selftest, compare its stdout with EXPECTED.
+# selftest.sh BINARY EXPECTED EXPECTED_SUM: `BINARY -selftest` must print EXPECTED, `BINARY -sum`
+# EXPECTED_SUM, and `BINARY -banner` the banner embedded in package greet.
 set -eu
-got=$("$1" -selftest)
-if [ "$got" != "$2" ]; then
-    echo "got:  $got" >&2
-    echo "want: $2" >&2
-    exit 1
-fi
-echo "ok: $got"
+check() {
+    want=$1; shift
+    got=$("$@")
+    if [ "$got" != "$want" ]; then
+        echo "$*: got '$got', want '$want'" >&2
+        exit 1
+    fi
+    echo "ok: $* -> $got"
+}
+check "$2" "$1" -selftest
+check "greet banner (embedded), and a sub-directory" "$1" -banner
+check "$3" "$1" -sum

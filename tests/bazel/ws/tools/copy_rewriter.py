@@ -1,12 +1,13 @@
 """TEST DOUBLE: follows skywago/bazel_rewriter.py's CLI contract but rewrites nothing.
 
-    copy_rewriter.py --importpath P --go-version V --out-dir DIR [--manifest FILE]
-                     [--module-version MOD=VER ...] [--config FILE] [--strict] SRC...
+    copy_rewriter.py --importpath P --go-version V --out-dir DIR [--main]
+                     [--linkable-import P ...] [--module-version MOD=VER ...] [--config FILE]
+                     [--strict] SRC...
 
-Copies every SRC into DIR (same basename), adds DIR/skywago_added.go (`package <name>` only, the
-slot the engine may fill; in package main it also gets an init() printing a marker to stderr), and
-writes the manifest ({"files": [...], "link_deps": []}) to FILE, or to DIR/skywago.json without
---manifest. Prints nothing on success.
+Copies every SRC into DIR (same basename), always adds DIR/skywago_added.go (`package <name>`
+only, the slot the engine may fill; in package main it also gets an init() printing a marker to
+stderr), and writes DIR/skywago.json ({"files": [...], "link_deps": []}). Prints nothing on
+success.
 
 To prove that rewritten sources (not the originals) reach the link, --config may name a file of
 lines `IMPORTPATH<TAB>OLD<TAB>NEW`: in that package, OLD is replaced by NEW (plain text).
@@ -26,7 +27,8 @@ def main(argv):
     ap.add_argument("--importpath", required=True)
     ap.add_argument("--go-version", required=True)
     ap.add_argument("--out-dir", required=True)
-    ap.add_argument("--manifest")
+    ap.add_argument("--main", action="store_true")
+    ap.add_argument("--linkable-import", action="append", default=[])
     ap.add_argument("--module-version", action="append", default=[])
     ap.add_argument("--config")
     ap.add_argument("--strict", action="store_true")
@@ -58,14 +60,14 @@ def main(argv):
         with open(os.path.join(args.out_dir, base), "wb") as f:
             f.write(data)
         files.append(base)
-    if package:
-        with open(os.path.join(args.out_dir, "skywago_added.go"), "w") as f:
-            f.write(f"package {package}\n")
-            if package == "main":
-                f.write('\nfunc init() { println("skywago-test-double: instrumented main") }\n')
-        files.append("skywago_added.go")
-    manifest = args.manifest or os.path.join(args.out_dir, "skywago.json")
-    with open(manifest, "w") as f:
+    if not package:
+        sys.exit("copy_rewriter: no package clause in " + " ".join(args.srcs))
+    with open(os.path.join(args.out_dir, "skywago_added.go"), "w") as f:
+        f.write(f"package {package}\n")
+        if package == "main":
+            f.write('\nfunc init() { println("skywago-test-double: instrumented main") }\n')
+    files.append("skywago_added.go")
+    with open(os.path.join(args.out_dir, "skywago.json"), "w") as f:
         json.dump({"files": files, "link_deps": []}, f, indent=1, sort_keys=True)
         f.write("\n")
 

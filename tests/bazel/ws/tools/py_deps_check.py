@@ -1,4 +1,7 @@
-"""@skywago_pip//:site provides what the rewriter imports, at the locked versions, and they work."""
+"""@skywago_pip//:site provides what the rewriter imports, at the locked versions, and they work.
+
+Run by Bazel as //tools:py_deps_test (named *_check.py so pytest does not collect it).
+"""
 import importlib.metadata as md
 import sys
 

@@ -1,0 +1,3 @@
+#include "add.h"
+
+int twice(int a) { return add(a, a); }

@@ -1,0 +1,56 @@
+"""Running instrumented services on loopback for end-to-end tests."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import subprocess
+import time
+import urllib.request
+
+import gotool
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_listening(port: int, proc: subprocess.Popen, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"service exited early ({proc.returncode}): {proc.stderr.read() if proc.stderr else ''}")
+        with contextlib.suppress(OSError):
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"nothing listens on {port} after {timeout}s")
+
+
+def get(url: str, headers: dict | None = None, timeout: float = 10) -> tuple[int, str]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as resp:
+            return resp.status, resp.read().decode()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode()
+
+
+@contextlib.contextmanager
+def service(binary, args, port, env):
+    """Start a service; on exit ask it to quit through /quit (the agent flushes on os.Exit)."""
+    proc = subprocess.Popen([str(binary), *args], env=gotool.go_env(**env), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        wait_listening(port, proc)
+        yield proc
+    finally:
+        with contextlib.suppress(OSError):
+            get(f"http://127.0.0.1:{port}/quit", timeout=2)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
