@@ -1,0 +1,80 @@
+// Package abi builds the table through which instrumented packages call the agent.
+//
+// Instrumented packages cannot import the agent (their importcfg lists only what they already
+// import), so they reach it through the runtime: boot installs the address of a TracerABI value
+// with runtime.skywago_setTracer, and generated code reads it back with skywago_tracer() into a
+// struct type of identical layout. The layout is the contract described in docs/ABI.md: fields
+// are only ever appended, and Version counts them.
+package abi
+
+import "skywago.dev/agent/core"
+
+// Version is the number of the last TracerABI layout this agent fills.
+const Version = 1
+
+// TracerABI is the table of functions instrumented packages call. Keep it byte-for-byte in step
+// with docs/ABI.md and with the generated mirror of it; only append fields.
+type TracerABI struct {
+	Version int // ABIVersion = 1
+
+	// kind: 0 = Entry, 1 = Exit, 2 = Local. For Entry, extract reads incoming headers (nil: none).
+	// For Exit, inject receives the propagation headers to send (sw8, sw8-correlation), nil: none.
+	// Returns a span handle, or nil when nothing is recorded (ignored operation, suppressed
+	// goroutine, span limit reached, no agent). Spans of unsampled traces ARE returned: they
+	// carry the context (sw8 sample flag 0) until End, so End every non-nil handle.
+	StartSpan func(kind int, operation, peer string, extract func(key string) string, inject func(key, value string)) any
+
+	SetOperation func(span any, name string)
+	SetPeer      func(span any, peer string)
+	SetComponent func(span any, componentID int32)
+	SetLayer     func(span any, layer int32) // SkyWalking SpanLayer: 1 Database, 2 RPCFramework, 3 Http, 4 MQ, 5 Cache
+	SetTag       func(span any, key, value string)
+	Log          func(span any, keyValues ...string)
+	SetError     func(span any)
+	End          func(span any)
+
+	// ActiveIDs returns the trace id, segment id and span id of the goroutine's active span
+	// (empty strings and -1 when none): what log plugins stamp on records.
+	ActiveIDs func() (traceID, segmentID string, spanID int32)
+
+	// InterceptorPanic counts a panic recovered inside an interceptor (never re-raised).
+	InterceptorPanic func(plugin string, recovered any)
+}
+
+// New returns a table wired to package core.
+func New() *TracerABI {
+	return &TracerABI{
+		Version:          Version,
+		StartSpan:        startSpan,
+		SetOperation:     func(span any, name string) { asSpan(span).SetOperation(name) },
+		SetPeer:          func(span any, peer string) { asSpan(span).SetPeer(peer) },
+		SetComponent:     func(span any, id int32) { asSpan(span).SetComponent(id) },
+		SetLayer:         func(span any, layer int32) { asSpan(span).SetLayer(core.Layer(layer)) },
+		SetTag:           func(span any, key, value string) { asSpan(span).SetTag(key, value) },
+		Log:              func(span any, keyValues ...string) { asSpan(span).Log(keyValues...) },
+		SetError:         func(span any) { asSpan(span).SetError() },
+		End:              func(span any) { asSpan(span).End() },
+		ActiveIDs:        core.ActiveIDs,
+		InterceptorPanic: recordInterceptorPanic,
+	}
+}
+
+func startSpan(kind int, operation, peer string, extract func(string) string, inject func(string, string)) any {
+	if kind < int(core.Entry) || kind > int(core.Local) {
+		return nil
+	}
+	span := core.StartSpan(core.SpanKind(kind), operation, peer, extract, inject)
+	if span == nil {
+		// Return an untyped nil: a nil *core.Span inside an `any` would not compare equal to
+		// nil in the plugin's `if span == nil`.
+		return nil
+	}
+	return span
+}
+
+// asSpan turns a handle back into a span; anything else (nil, a foreign value) becomes a nil
+// span, whose methods do nothing.
+func asSpan(handle any) *core.Span {
+	span, _ := handle.(*core.Span)
+	return span
+}

@@ -1,0 +1,47 @@
+// Package boot starts the agent. skywago adds a blank import of it to the instrumented main
+// package, so its init runs before the application's own package initialisers (boot's
+// dependencies aside) and before main.main.
+//
+// At init it installs the runtime-backed goroutine-local storage, loads the configuration
+// (build-time defaults, then SW_* environment variables), starts the reporter, publishes the
+// TracerABI table to instrumented packages through the runtime, and arranges a final flush on
+// os.Exit. The instrumented main calls Flush when main.main returns.
+package boot
+
+import (
+	"time"
+	"unsafe"
+
+	"skywago.dev/agent/abi"
+	"skywago.dev/agent/core"
+	"skywago.dev/agent/internal/rtbridge"
+)
+
+// TracerABI is the table instrumented packages call; its layout is defined (and documented) in
+// package abi and docs/ABI.md.
+type TracerABI = abi.TracerABI
+
+// exitFlushTimeout bounds how long exiting waits for queued segments: a program must not hang at
+// exit because the backend is unreachable.
+const exitFlushTimeout = 2 * time.Second
+
+// table is the installed TracerABI. The runtime stores its pointer without a write barrier, so
+// the garbage collector must find the table through this variable: never clear it.
+var table *TracerABI
+
+func init() {
+	core.SetGLS(rtbridge.GLS{}) // first: the reporter's goroutine suppresses itself through it
+	core.Start(core.LoadConfig())
+	table = abi.New()
+	rtbridge.SetTracer(unsafe.Pointer(table))
+	rtbridge.SetExitHook(flushAtExit)
+}
+
+// Flush delivers what is still queued, waiting at most two seconds. The instrumented main calls
+// it when main.main returns.
+func Flush() { core.Flush(exitFlushTimeout) }
+
+func flushAtExit() { core.Flush(exitFlushTimeout) }
+
+// InterceptorPanics returns how many panics interceptors recovered and reported so far.
+func InterceptorPanics() uint64 { return abi.InterceptorPanics() }

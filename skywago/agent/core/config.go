@@ -1,0 +1,210 @@
+package core
+
+import (
+	"encoding/base64"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// buildDefaults is set by the linker: -X skywago.dev/agent/core.buildDefaults=<base64 of a JSON
+// object keyed by SW_* variable names>, from the config file the build was given.
+var buildDefaults string
+
+// Config is the agent's configuration. LoadConfig fills it from, in increasing precedence: the
+// defaults below, the build-time defaults, and SW_* environment variables.
+type Config struct {
+	ServiceName  string  // SW_AGENT_NAME; default: the executable's base name
+	InstanceName string  // SW_AGENT_INSTANCE_NAME; default: <32 hex>@<hostname>
+	SampleRate   float64 // SW_AGENT_SAMPLE, in [0,1]; default 1
+
+	ReporterType     string        // SW_AGENT_REPORTER_TYPE: "file" (default), "http" or "none"
+	FilePath         string        // SW_AGENT_REPORTER_FILE_PATH; "" writes to stderr
+	HTTPBackend      string        // SW_AGENT_REPORTER_HTTP_BACKEND_SERVICE, "host:port" (an http:// prefix is accepted)
+	MaxSendQueueSize int           // SW_AGENT_REPORTER_MAX_SEND_QUEUE_SIZE: finished segments waiting; default 5000
+	BatchSize        int           // SW_AGENT_REPORTER_BATCH_SIZE: segments per write or POST; default 200
+	FlushInterval    time.Duration // SW_AGENT_REPORTER_FLUSH_INTERVAL: longest wait before a partial batch goes; default 1s
+	SendTimeout      time.Duration // SW_AGENT_REPORTER_SEND_TIMEOUT: one HTTP exchange; default 3s
+	MaxBackoff       time.Duration // SW_AGENT_REPORTER_MAX_BACKOFF: longest pause between retries; default 30s
+
+	IgnoreSuffixes []string // SW_AGENT_IGNORE_SUFFIX, comma-separated
+	IgnorePaths    []string // SW_AGENT_TRACE_IGNORE_PATH, comma-separated Ant patterns
+
+	SpanLimit               int // SW_AGENT_SPAN_LIMIT: spans per segment; default 300
+	CorrelationMaxKeys      int // SW_AGENT_CORRELATION_MAX_KEYS; default 3
+	CorrelationMaxValueSize int // SW_AGENT_CORRELATION_MAX_VALUE_SIZE; default 128
+}
+
+// DefaultIgnoreSuffix is SkyWalking's default for SW_AGENT_IGNORE_SUFFIX.
+const DefaultIgnoreSuffix = ".jpg,.jpeg,.js,.css,.png,.bmp,.gif,.ico,.mp3,.mp4,.html,.svg"
+
+// DefaultConfig returns the built-in defaults (no build defaults, no environment).
+func DefaultConfig() Config {
+	return Config{
+		ServiceName:             executableName(),
+		InstanceName:            defaultInstanceName(),
+		SampleRate:              1,
+		ReporterType:            "file",
+		MaxSendQueueSize:        5000,
+		BatchSize:               200,
+		FlushInterval:           time.Second,
+		SendTimeout:             3 * time.Second,
+		MaxBackoff:              30 * time.Second,
+		IgnoreSuffixes:          splitList(DefaultIgnoreSuffix),
+		SpanLimit:               300,
+		CorrelationMaxKeys:      3,
+		CorrelationMaxValueSize: 128,
+	}
+}
+
+// LoadConfig reads the build-time defaults and the environment. Bad values fall back to the
+// default with one "skywago:" warning line on stderr each.
+func LoadConfig() Config {
+	return loadConfig(buildDefaults, os.LookupEnv, warn)
+}
+
+// warn prints one line on stderr. The agent has no logger of its own on purpose: it must not
+// depend on (or be traced through) the application's logging.
+func warn(message string) {
+	os.Stderr.WriteString("skywago: " + message + "\n")
+}
+
+func loadConfig(encodedDefaults string, lookupEnv func(string) (string, bool), warn func(string)) Config {
+	cfg := DefaultConfig()
+	built := decodeBuildDefaults(encodedDefaults, warn)
+	// setting returns the value of one SW_* key: the environment wins over the build defaults.
+	// An empty environment variable counts as unset, except for lists (where it clears them).
+	setting := func(key string, emptyMeansUnset bool) (string, bool) {
+		if v, ok := lookupEnv(key); ok && (v != "" || !emptyMeansUnset) {
+			return v, true
+		}
+		v, ok := built[key]
+		return v, ok
+	}
+	text := func(key string, dst *string) {
+		if v, ok := setting(key, true); ok && v != "" {
+			*dst = v
+		}
+	}
+	integer := func(key string, min int, dst *int) {
+		v, ok := setting(key, true)
+		if !ok {
+			return
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < min {
+			warn(key + "=" + strconv.Quote(v) + " is not an integer >= " + strconv.Itoa(min) + "; using " + strconv.Itoa(*dst))
+			return
+		}
+		*dst = n
+	}
+	duration := func(key string, dst *time.Duration) {
+		v, ok := setting(key, true)
+		if !ok {
+			return
+		}
+		d, ok := parseDuration(v)
+		if !ok {
+			warn(key + "=" + strconv.Quote(v) + " is not a positive duration (\"500ms\", \"2s\", or milliseconds); using " + dst.String())
+			return
+		}
+		*dst = d
+	}
+	list := func(key string, dst *[]string) {
+		if v, ok := setting(key, false); ok {
+			*dst = splitList(v)
+		}
+	}
+
+	text("SW_AGENT_NAME", &cfg.ServiceName)
+	text("SW_AGENT_INSTANCE_NAME", &cfg.InstanceName)
+	if v, ok := setting("SW_AGENT_SAMPLE", true); ok {
+		rate, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil || !(rate >= 0 && rate <= 1) {
+			warn("SW_AGENT_SAMPLE=" + strconv.Quote(v) + " is not a number in [0,1]; using 1")
+		} else {
+			cfg.SampleRate = rate
+		}
+	}
+	if v, ok := setting("SW_AGENT_REPORTER_TYPE", true); ok {
+		switch t := strings.ToLower(strings.TrimSpace(v)); t {
+		case "file", "http", "none":
+			cfg.ReporterType = t
+		default:
+			warn("SW_AGENT_REPORTER_TYPE=" + strconv.Quote(v) + " is not file, http or none; using file")
+		}
+	}
+	text("SW_AGENT_REPORTER_FILE_PATH", &cfg.FilePath)
+	text("SW_AGENT_REPORTER_HTTP_BACKEND_SERVICE", &cfg.HTTPBackend)
+	integer("SW_AGENT_REPORTER_MAX_SEND_QUEUE_SIZE", 1, &cfg.MaxSendQueueSize)
+	integer("SW_AGENT_REPORTER_BATCH_SIZE", 1, &cfg.BatchSize)
+	duration("SW_AGENT_REPORTER_FLUSH_INTERVAL", &cfg.FlushInterval)
+	duration("SW_AGENT_REPORTER_SEND_TIMEOUT", &cfg.SendTimeout)
+	duration("SW_AGENT_REPORTER_MAX_BACKOFF", &cfg.MaxBackoff)
+	list("SW_AGENT_IGNORE_SUFFIX", &cfg.IgnoreSuffixes)
+	list("SW_AGENT_TRACE_IGNORE_PATH", &cfg.IgnorePaths)
+	integer("SW_AGENT_SPAN_LIMIT", 1, &cfg.SpanLimit)
+	integer("SW_AGENT_CORRELATION_MAX_KEYS", 0, &cfg.CorrelationMaxKeys)
+	integer("SW_AGENT_CORRELATION_MAX_VALUE_SIZE", 0, &cfg.CorrelationMaxValueSize)
+
+	if cfg.ReporterType == "http" && cfg.HTTPBackend == "" {
+		cfg.HTTPBackend = "127.0.0.1:12800"
+		warn("SW_AGENT_REPORTER_TYPE=http without SW_AGENT_REPORTER_HTTP_BACKEND_SERVICE; using " + cfg.HTTPBackend)
+	}
+	return cfg
+}
+
+// decodeBuildDefaults turns the linker-provided string into key -> value. A broken value is
+// reported and ignored as a whole: a half-applied config would be more confusing.
+func decodeBuildDefaults(encoded string, warn func(string)) map[string]string {
+	if encoded == "" {
+		return nil
+	}
+	raw, err := base64.StdEncoding.DecodeString(encoded)
+	if err != nil {
+		warn("ignoring the build-time configuration: not base64: " + err.Error())
+		return nil
+	}
+	values, err := parseFlatJSONObject(string(raw))
+	if err != nil {
+		warn("ignoring the build-time configuration: not a flat JSON object: " + err.Error())
+		return nil
+	}
+	return values
+}
+
+// parseDuration accepts Go durations ("500ms", "2s") and bare integers as milliseconds.
+func parseDuration(v string) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if ms, err := strconv.Atoi(v); err == nil {
+		return time.Duration(ms) * time.Millisecond, ms > 0
+	}
+	d, err := time.ParseDuration(v)
+	return d, err == nil && d > 0
+}
+
+func splitList(v string) []string {
+	return nonEmpty(strings.Split(v, ","))
+}
+
+func executableName() string {
+	if len(os.Args) == 0 || os.Args[0] == "" {
+		return "go-service"
+	}
+	name := os.Args[0]
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	return strings.TrimSuffix(name, ".exe")
+}
+
+func defaultInstanceName() string {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "localhost"
+	}
+	id := appendHex64(appendHex64(nil, rand.Uint64()), rand.Uint64())
+	return string(id) + "@" + host
+}

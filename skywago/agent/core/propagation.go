@@ -1,0 +1,130 @@
+package core
+
+import (
+	"encoding/base64"
+	"strconv"
+	"strings"
+)
+
+// Header names of SkyWalking's cross-process propagation protocol v3.
+const (
+	SW8Header         = "sw8"
+	CorrelationHeader = "sw8-correlation"
+)
+
+// sw8 is the decoded value of an sw8 header:
+//
+//	sample-traceId-segmentId-parentSpanId-parentService-parentServiceInstance-parentEndpoint-targetAddress
+//
+// Every field but sample and parentSpanId is standard base64 (with padding).
+type sw8 struct {
+	sampled   bool
+	traceID   string
+	segmentID string
+	spanID    int32
+	service   string
+	instance  string
+	endpoint  string
+	address   string // the address the caller used to reach us
+}
+
+func encodeSW8(h sw8) string {
+	// Base64 grows text by 4/3; 32 covers the separators, span id and padding.
+	n := len(h.traceID) + len(h.segmentID) + len(h.service) + len(h.instance) + len(h.endpoint) + len(h.address)
+	b := make([]byte, 0, n*4/3+32)
+	if h.sampled {
+		b = append(b, '1')
+	} else {
+		b = append(b, '0')
+	}
+	b = appendBase64Field(b, h.traceID)
+	b = appendBase64Field(b, h.segmentID)
+	b = append(b, '-')
+	b = strconv.AppendInt(b, int64(h.spanID), 10)
+	b = appendBase64Field(b, h.service)
+	b = appendBase64Field(b, h.instance)
+	b = appendBase64Field(b, h.endpoint)
+	b = appendBase64Field(b, h.address)
+	return string(b)
+}
+
+func appendBase64Field(b []byte, s string) []byte {
+	b = append(b, '-')
+	return base64.StdEncoding.AppendEncode(b, []byte(s))
+}
+
+// decodeSW8 parses an sw8 value. Anything malformed yields ok == false (the caller then starts a
+// new trace); it never panics. Like SkyWalking's agents it requires the trace id, segment id,
+// span id, service and instance; endpoint and address may be empty.
+func decodeSW8(value string) (h sw8, ok bool) {
+	if value == "" {
+		return h, false
+	}
+	parts := strings.SplitN(value, "-", 8)
+	if len(parts) != 8 {
+		return h, false
+	}
+	switch parts[0] {
+	case "1":
+		h.sampled = true
+	case "0":
+	default:
+		return h, false
+	}
+	spanID, err := strconv.ParseInt(parts[3], 10, 32)
+	if err != nil || spanID < 0 {
+		return h, false
+	}
+	h.spanID = int32(spanID)
+	fields := [...]*string{&h.traceID, &h.segmentID, nil, &h.service, &h.instance, &h.endpoint, &h.address}
+	for i, dst := range fields {
+		if dst == nil {
+			continue
+		}
+		decoded, err := base64.StdEncoding.DecodeString(parts[i+1])
+		if err != nil {
+			return sw8{}, false
+		}
+		*dst = string(decoded)
+	}
+	if h.traceID == "" || h.segmentID == "" || h.service == "" || h.instance == "" {
+		return sw8{}, false
+	}
+	return h, true
+}
+
+// encodeCorrelation renders the sw8-correlation value: base64(key):base64(value),...
+func encodeCorrelation(c correlation) string {
+	var b []byte
+	for i, kv := range c {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = base64.StdEncoding.AppendEncode(b, []byte(kv.Key))
+		b = append(b, ':')
+		b = base64.StdEncoding.AppendEncode(b, []byte(kv.Value))
+	}
+	return string(b)
+}
+
+// decodeCorrelation parses sw8-correlation, skipping malformed pairs and those the limits refuse.
+func decodeCorrelation(value string, maxKeys, maxValueSize int) correlation {
+	var c correlation
+	for value != "" {
+		var pair string
+		pair, value, _ = strings.Cut(value, ",")
+		k, v, found := strings.Cut(pair, ":")
+		if !found {
+			continue
+		}
+		key, err1 := base64.StdEncoding.DecodeString(k)
+		val, err2 := base64.StdEncoding.DecodeString(v)
+		if err1 != nil || err2 != nil || len(key) == 0 {
+			continue
+		}
+		if updated, ok := c.set(string(key), string(val), maxKeys, maxValueSize); ok {
+			c = updated
+		}
+	}
+	return c
+}

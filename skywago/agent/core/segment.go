@@ -1,0 +1,49 @@
+package core
+
+import "unsafe"
+
+// segment is everything one goroutine records for one trace between its first span starting
+// and its last span ending. It doubles as the goroutine's GLS "context" object.
+type segment struct {
+	tracer    *tracer
+	traceID   string
+	segmentID string
+	sampled   bool
+	// sizeLimited is set when spans were refused because of the span limit.
+	sizeLimited bool
+	// ref is the first span's link to its parent segment; nil for the root of a trace.
+	ref *SegmentRef
+
+	// active is the innermost open span; nil once every span ended (the segment is finished).
+	active     *Span
+	nextSpanID int32
+	spans      []*Span
+	// first is embedded so that a one-span segment (a typical root Entry) costs one allocation;
+	// inlineSpans backs spans for the same reason.
+	first       Span
+	inlineSpans [4]*Span
+
+	correlation correlation
+	// restoreInherited is the goroutine's inherited pointer from before this segment: it is
+	// published again when the segment finishes.
+	restoreInherited unsafe.Pointer
+}
+
+func (seg *segment) pointer() unsafe.Pointer { return unsafe.Pointer(seg) }
+
+// endpoint is what SkyWalking calls the segment's primary endpoint: its first span's operation.
+func (seg *segment) endpoint() string { return seg.first.operation }
+
+// newSnapshot captures span (which must belong to seg) for goroutines started from now on.
+func (seg *segment) newSnapshot(span *Span) *snapshot {
+	return &snapshot{
+		traceID:     seg.traceID,
+		segmentID:   seg.segmentID,
+		spanID:      span.id,
+		sampled:     seg.sampled,
+		service:     seg.tracer.service,
+		instance:    seg.tracer.instance,
+		endpoint:    seg.endpoint(),
+		correlation: seg.correlation,
+	}
+}

@@ -1,0 +1,131 @@
+package core
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// The proto3 JSON mapping of SkyWalking's SegmentObject, as the OAP's HTTP receiver reads it.
+type segmentObject struct {
+	TraceID         string       `json:"traceId"`
+	TraceSegmentID  string       `json:"traceSegmentId"`
+	Service         string       `json:"service"`
+	ServiceInstance string       `json:"serviceInstance"`
+	Spans           []spanObject `json:"spans"`
+	IsSizeLimited   *bool        `json:"isSizeLimited"`
+}
+
+type spanObject struct {
+	SpanID        *int32      `json:"spanId"`
+	ParentSpanID  *int32      `json:"parentSpanId"`
+	StartTime     int64       `json:"startTime"`
+	EndTime       int64       `json:"endTime"`
+	Refs          []refObject `json:"refs"`
+	OperationName string      `json:"operationName"`
+	Peer          string      `json:"peer"`
+	SpanType      string      `json:"spanType"`
+	SpanLayer     string      `json:"spanLayer"`
+	ComponentID   int32       `json:"componentId"`
+	IsError       bool        `json:"isError"`
+	Tags          []keyValue  `json:"tags"`
+	Logs          []logObject `json:"logs"`
+	SkipAnalysis  *bool       `json:"skipAnalysis"`
+}
+
+type refObject struct {
+	RefType                  string `json:"refType"`
+	TraceID                  string `json:"traceId"`
+	ParentTraceSegmentID     string `json:"parentTraceSegmentId"`
+	ParentSpanID             int32  `json:"parentSpanId"`
+	ParentService            string `json:"parentService"`
+	ParentServiceInstance    string `json:"parentServiceInstance"`
+	ParentEndpoint           string `json:"parentEndpoint"`
+	NetworkAddressUsedAtPeer string `json:"networkAddressUsedAtPeer"`
+}
+
+type keyValue struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+type logObject struct {
+	Time int64      `json:"time"`
+	Data []keyValue `json:"data"`
+}
+
+func TestFileReporterWritesSegmentObjectLines(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "segments.jsonl")
+	cfg := testConfig()
+	cfg.FilePath = path
+	SetGLS(NewGoroutineIDGLS())
+	Start(cfg)
+	t.Cleanup(func() { Shutdown(time.Second) })
+
+	weird := "quote\" backslash\\ newline\n tab\t ctl\x01 bad\xff sep\u2028 é"
+	entry := StartEntrySpan("GET:/pay", headers{SW8Header: skywalkingSW8}.extract)
+	entry.SetComponent(5004)
+	entry.SetLayer(LayerHTTP)
+	entry.SetTag("url", weird)
+	exit := StartExitSpan("SELECT", "db:3306", nil)
+	exit.SetLayer(LayerDatabase)
+	exit.SetError()
+	exit.Log("event", "error", "message", weird)
+	exit.End()
+	entry.End()
+	StartLocalSpan("second").End()
+	if !Flush(5 * time.Second) {
+		t.Fatal("flush failed")
+	}
+
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var lines []segmentObject
+	scanner := bufio.NewScanner(f)
+	for scanner.Scan() {
+		var seg segmentObject
+		dec := json.NewDecoder(bytes.NewReader(scanner.Bytes()))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&seg); err != nil {
+			t.Fatalf("line %q: %v", scanner.Text(), err)
+		}
+		lines = append(lines, seg)
+	}
+	if len(lines) != 2 {
+		t.Fatalf("got %d lines, want 2", len(lines))
+	}
+	seg := lines[0]
+	if seg.TraceID != "3.4.5" || len(seg.TraceSegmentID) != 32 || seg.Service != "checkout" ||
+		seg.ServiceInstance != "instance-1@host" || seg.IsSizeLimited == nil || *seg.IsSizeLimited || len(seg.Spans) != 2 {
+		t.Fatalf("segment = %+v", seg)
+	}
+	e, x := seg.Spans[0], seg.Spans[1]
+	if *e.SpanID != 0 || *e.ParentSpanID != -1 || e.SpanType != "Entry" || e.SpanLayer != "Http" ||
+		e.ComponentID != 5004 || e.OperationName != "GET:/pay" || e.IsError || e.SkipAnalysis == nil ||
+		e.StartTime < 1600000000000 || e.EndTime < e.StartTime {
+		t.Fatalf("entry span = %+v", e)
+	}
+	wantRef := refObject{"CrossProcess", "3.4.5", "1.2.3", 4, "service", "instance", "/app", "127.0.0.1:8080"}
+	if len(e.Refs) != 1 || e.Refs[0] != wantRef {
+		t.Fatalf("refs = %+v", e.Refs)
+	}
+	wantWeird := "quote\" backslash\\ newline\n tab\t ctl\x01 bad\ufffd sep\u2028 é"
+	if len(e.Tags) != 1 || e.Tags[0] != (keyValue{"url", wantWeird}) {
+		t.Fatalf("tags = %q", e.Tags)
+	}
+	if *x.SpanID != 1 || *x.ParentSpanID != 0 || x.SpanType != "Exit" || x.SpanLayer != "Database" ||
+		x.Peer != "db:3306" || !x.IsError || len(x.Refs) != 0 || len(x.Logs) != 1 ||
+		x.Logs[0].Data[1] != (keyValue{"message", wantWeird}) || x.Logs[0].Time < x.StartTime {
+		t.Fatalf("exit span = %+v", x)
+	}
+	if lines[1].Spans[0].SpanType != "Local" || lines[1].TraceID == "3.4.5" {
+		t.Fatalf("second segment = %+v", lines[1])
+	}
+}

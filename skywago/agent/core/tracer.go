@@ -1,0 +1,359 @@
+package core
+
+import (
+	"math/rand/v2"
+	"sync/atomic"
+	"time"
+	"unsafe"
+)
+
+// tracer is the immutable, installed state the span functions read: one atomic load per call.
+// Reconfiguring installs a new tracer; segments keep a pointer to the one that started them.
+type tracer struct {
+	gls                     GLS
+	service                 string
+	instance                string
+	sampleRate              float64
+	ignore                  ignoreRules
+	spanLimit               int32
+	correlationMaxKeys      int
+	correlationMaxValueSize int
+	reporter                *reporter // nil: finished segments are dropped (reporter type "none")
+}
+
+var installed atomic.Pointer[tracer]
+
+func init() {
+	installed.Store(newTracer(DefaultConfig(), NewGoroutineIDGLS(), nil))
+}
+
+func currentTracer() *tracer { return installed.Load() }
+
+func newTracer(cfg Config, gls GLS, rep *reporter) *tracer {
+	return &tracer{
+		gls:                     gls,
+		service:                 cfg.ServiceName,
+		instance:                cfg.InstanceName,
+		sampleRate:              cfg.SampleRate,
+		ignore:                  newIgnoreRules(cfg.IgnoreSuffixes, cfg.IgnorePaths),
+		spanLimit:               int32(cfg.SpanLimit),
+		correlationMaxKeys:      cfg.CorrelationMaxKeys,
+		correlationMaxValueSize: cfg.CorrelationMaxValueSize,
+		reporter:                rep,
+	}
+}
+
+// SetGLS installs the goroutine-local storage. boot calls it (with the runtime-backed one)
+// before anything else; tests may install their own.
+func SetGLS(g GLS) {
+	old := currentTracer()
+	t := *old
+	t.gls = g
+	installed.Store(&t)
+}
+
+// sample decides whether a new trace (one that starts here) is recorded.
+func (t *tracer) sample() bool {
+	switch {
+	case t.sampleRate >= 1:
+		return true
+	case t.sampleRate <= 0:
+		return false
+	default:
+		return rand.Float64() < t.sampleRate
+	}
+}
+
+func (t *tracer) report(seg *segment) {
+	if t.reporter != nil {
+		t.reporter.enqueue(seg)
+	}
+}
+
+// StartSpan starts a span on the current goroutine and makes it the active span.
+//
+// For an Entry span, extract (may be nil) returns incoming header values by name: a valid sw8
+// makes the segment join the caller's trace. For an Exit span, inject (may be nil) receives the
+// headers to send downstream. StartSpan returns nil when nothing is to be recorded: the
+// goroutine is suppressed, the Entry operation matches an ignore rule, or the segment reached
+// its span limit. Spans of unsampled traces are returned (they carry context) but record nothing.
+func StartSpan(kind SpanKind, operation, peer string, extract func(key string) string, inject func(key, value string)) *Span {
+	t := currentTracer()
+	if seg := (*segment)(t.gls.GetContext()); seg != nil {
+		if seg.active != nil {
+			return seg.startChild(kind, operation, peer, inject)
+		}
+		// The segment's last span was ended from another goroutine, which could not reset this
+		// goroutine's pointers: do it now and start afresh.
+		t.gls.SetContext(nil)
+		t.gls.SetInherited(seg.restoreInherited)
+	}
+	return t.startSegment(kind, operation, peer, extract, inject)
+}
+
+// StartEntrySpan starts an Entry span (an incoming request).
+func StartEntrySpan(operation string, extract func(key string) string) *Span {
+	return StartSpan(Entry, operation, "", extract, nil)
+}
+
+// StartExitSpan starts an Exit span (an outgoing call to peer) and injects propagation headers.
+func StartExitSpan(operation, peer string, inject func(key, value string)) *Span {
+	return StartSpan(Exit, operation, peer, nil, inject)
+}
+
+// StartLocalSpan starts a Local span (in-process work).
+func StartLocalSpan(operation string) *Span {
+	return StartSpan(Local, operation, "", nil, nil)
+}
+
+// startSegment opens a new segment on a goroutine that has none. It joins an incoming trace
+// (sw8), else the trace of the goroutine's inherited snapshot, else starts a new trace.
+// An Entry span never joins an inherited snapshot: it is work arriving from outside, and a
+// server's connection goroutines inherit the snapshot of whatever code started the server.
+func (t *tracer) startSegment(kind SpanKind, operation, peer string, extract func(string) string, inject func(string, string)) *Span {
+	inheritedPointer := t.gls.GetInherited()
+	inherited := loadSnapshot(inheritedPointer)
+	if inherited != nil && inherited.suppressed {
+		return nil
+	}
+	if kind == Entry && t.ignore.matches(operation) {
+		return nil
+	}
+	seg := &segment{tracer: t, restoreInherited: inheritedPointer}
+	seg.spans = seg.inlineSpans[:0]
+	if !(kind == Entry && extract != nil && seg.joinIncoming(extract)) {
+		if inherited != nil && kind != Entry {
+			seg.joinInherited(inherited)
+		} else {
+			seg.traceID, seg.segmentID = newTraceAndSegmentIDs()
+			seg.sampled = t.sample()
+		}
+	}
+	span := &seg.first
+	seg.initSpan(span, kind, operation, peer, nil)
+	seg.active = span
+	t.gls.SetContext(seg.pointer())
+	t.gls.SetInherited(unsafe.Pointer(span.snap))
+	if kind == Exit {
+		seg.inject(span, inject)
+	}
+	return span
+}
+
+// joinIncoming makes seg part of the caller's trace when the sw8 header is valid.
+func (seg *segment) joinIncoming(extract func(string) string) bool {
+	h, ok := decodeSW8(extract(SW8Header))
+	if !ok {
+		return false
+	}
+	t := seg.tracer
+	seg.traceID = h.traceID
+	seg.segmentID = newSegmentID()
+	seg.sampled = h.sampled
+	seg.ref = &SegmentRef{
+		Type:                 CrossProcess,
+		TraceID:              h.traceID,
+		ParentSegmentID:      h.segmentID,
+		ParentSpanID:         h.spanID,
+		ParentService:        h.service,
+		ParentInstance:       h.instance,
+		ParentEndpoint:       h.endpoint,
+		NetworkAddressAtPeer: h.address,
+	}
+	seg.correlation = decodeCorrelation(extract(CorrelationHeader), t.correlationMaxKeys, t.correlationMaxValueSize)
+	return true
+}
+
+// joinInherited makes seg a continuation, in this goroutine, of the snapshot's trace.
+func (seg *segment) joinInherited(s *snapshot) {
+	seg.traceID = s.traceID
+	seg.segmentID = newSegmentID()
+	seg.sampled = s.sampled
+	seg.correlation = s.correlation
+	seg.ref = &SegmentRef{
+		Type:            CrossThread,
+		TraceID:         s.traceID,
+		ParentSegmentID: s.segmentID,
+		ParentSpanID:    s.spanID,
+		ParentService:   s.service,
+		ParentInstance:  s.instance,
+		ParentEndpoint:  s.endpoint,
+	}
+}
+
+// startChild starts a span under the segment's active span.
+func (seg *segment) startChild(kind SpanKind, operation, peer string, inject func(string, string)) *Span {
+	active := seg.active
+	if kind != Local && active.kind == kind {
+		// SkyWalking's rule: an Entry inside an Entry (two HTTP frameworks stacked) or an Exit
+		// inside an Exit (a client library over net/http) is the same span, renamed.
+		active.reuses++
+		if operation != "" && !active.ended {
+			active.operation = operation
+		}
+		if peer != "" {
+			active.peer = peer
+		}
+		if kind == Exit {
+			seg.inject(active, inject)
+		}
+		return active
+	}
+	if seg.nextSpanID >= seg.tracer.spanLimit {
+		seg.sizeLimited = true
+		if kind == Exit && inject != nil {
+			// Not recorded, but the callee should still join the trace.
+			inject(SW8Header, seg.encodeSW8(active.id, peer))
+		}
+		return nil
+	}
+	span := &Span{}
+	seg.initSpan(span, kind, operation, peer, active)
+	seg.active = span
+	seg.tracer.gls.SetInherited(unsafe.Pointer(span.snap))
+	if kind == Exit {
+		seg.inject(span, inject)
+	}
+	return span
+}
+
+func (seg *segment) initSpan(span *Span, kind SpanKind, operation, peer string, parent *Span) {
+	span.seg = seg
+	span.kind = kind
+	span.operation = operation
+	span.peer = peer
+	span.id = seg.nextSpanID
+	seg.nextSpanID++
+	span.parentID = -1
+	if parent != nil {
+		span.parent = parent
+		span.parentID = parent.id
+	}
+	span.startNs = time.Now().UnixNano()
+	if seg.sampled {
+		seg.spans = append(seg.spans, span)
+	}
+	span.snap = seg.newSnapshot(span)
+}
+
+// spanEnded moves the active span up after s ended, and finishes the segment after its last
+// span. Spans may end out of order; the active span is always the innermost one still open.
+func (seg *segment) spanEnded(s *Span) {
+	if seg.active != s {
+		return
+	}
+	next := s.parent
+	for next != nil && next.ended {
+		next = next.parent
+	}
+	seg.active = next
+	gls := seg.tracer.gls
+	// Only the goroutine that owns the segment may touch its own GLS pointers.
+	owner := gls.GetContext() == seg.pointer()
+	if next != nil {
+		if owner {
+			if !sameCorrelation(next.snap.correlation, seg.correlation) {
+				next.snap = seg.newSnapshot(next)
+			}
+			gls.SetInherited(unsafe.Pointer(next.snap))
+		}
+		return
+	}
+	if owner {
+		gls.SetContext(nil)
+		gls.SetInherited(seg.restoreInherited)
+	}
+	if seg.sampled {
+		seg.tracer.report(seg)
+	}
+}
+
+// inject hands the propagation headers for span to the plugin's callback.
+func (seg *segment) inject(span *Span, inject func(string, string)) {
+	if inject == nil {
+		return
+	}
+	inject(SW8Header, seg.encodeSW8(span.id, span.peer))
+	if len(seg.correlation) > 0 {
+		inject(CorrelationHeader, encodeCorrelation(seg.correlation))
+	}
+}
+
+func (seg *segment) encodeSW8(spanID int32, peer string) string {
+	return encodeSW8(sw8{
+		sampled:   seg.sampled,
+		traceID:   seg.traceID,
+		segmentID: seg.segmentID,
+		spanID:    spanID,
+		service:   seg.tracer.service,
+		instance:  seg.tracer.instance,
+		endpoint:  seg.endpoint(),
+		address:   peer,
+	})
+}
+
+// activeSegment returns the current goroutine's open segment, or nil.
+func activeSegment() *segment {
+	seg := (*segment)(currentTracer().gls.GetContext())
+	if seg == nil || seg.active == nil {
+		return nil
+	}
+	return seg
+}
+
+// ActiveSpan returns the current goroutine's innermost open span, or nil.
+func ActiveSpan() *Span {
+	if seg := activeSegment(); seg != nil {
+		return seg.active
+	}
+	return nil
+}
+
+// ActiveIDs returns the trace id, segment id and span id of the current goroutine's active span
+// (empty strings and -1 when there is none or the trace is not sampled): what log plugins stamp
+// on records.
+func ActiveIDs() (traceID, segmentID string, spanID int32) {
+	seg := activeSegment()
+	if seg == nil || !seg.sampled {
+		return "", "", -1
+	}
+	return seg.traceID, seg.segmentID, seg.active.id
+}
+
+// SetCorrelation sets a correlation key for the current trace (it travels in sw8-correlation and
+// to goroutines started from now on). It returns false without an active span or when
+// SkyWalking's limits (keys per trace, value size) refuse it.
+func SetCorrelation(key, value string) bool {
+	seg := activeSegment()
+	if seg == nil {
+		return false
+	}
+	t := seg.tracer
+	c, ok := seg.correlation.set(key, value, t.correlationMaxKeys, t.correlationMaxValueSize)
+	if !ok {
+		return false
+	}
+	seg.correlation = c
+	// The published snapshot is immutable: publish a new one carrying the new value.
+	seg.active.snap = seg.newSnapshot(seg.active)
+	t.gls.SetInherited(unsafe.Pointer(seg.active.snap))
+	return true
+}
+
+// Correlation returns a correlation value of the current trace ("" when unset), looking at the
+// goroutine's own segment first and then at what it inherited.
+func Correlation(key string) string {
+	if seg := activeSegment(); seg != nil {
+		v, _ := seg.correlation.get(key)
+		return v
+	}
+	if s := loadSnapshot(currentTracer().gls.GetInherited()); s != nil {
+		v, _ := s.correlation.get(key)
+		return v
+	}
+	return ""
+}
+
+func sameCorrelation(a, b correlation) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}

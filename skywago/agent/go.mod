@@ -1,0 +1,3 @@
+module skywago.dev/agent
+
+go 1.22
