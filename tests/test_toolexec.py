@@ -132,3 +132,16 @@ def test_explain_lists_rules_and_reasons(hello):
     assert "example.com/hello\n    + main:" in out
     assert "+ span-annotation: //skywago:span in main.go" in out
     assert "\nfmt\n" not in out
+
+
+def test_go_test_and_cgo_through_the_driver(tmp_path):
+    """A cgo main package, built and tested with `skywago go`: the test binary traces too."""
+    app = gotool.copy_testdata("cgotest", tmp_path)
+    out = tmp_path / "t.json"
+    done = subprocess.run([sys.executable, "-m", "skywago", "go", "test", "-count=1", "."], cwd=app,
+                          capture_output=True, text=True, env=gotool.go_env(SW_AGENT_REPORTER_FILE_PATH=str(out)))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "ok  \texample.com/cg" in done.stdout
+    import traces
+    (segment,) = traces.read_segments(out)
+    assert segment["service"] == "cg.test" and segment["spans"][0]["operationName"] == "main.compute"

@@ -4,7 +4,8 @@
                      [--linkable-import P ...] [--module-version MOD=VER ...] [--config FILE]
                      [--strict] SRC...
 
-Copies every SRC into DIR (same basename), always adds DIR/skywago_added.go (`package <name>`
+Copies every SRC into DIR (same basename) behind a `//line SRC:1` directive (so the binary records
+the original path, as a plain build does, not bazel-out/.../_skywago/...), always adds DIR/skywago_added.go (`package <name>`
 only, the slot the engine may fill; in package main it also gets an init() printing a marker to
 stderr), and writes DIR/skywago.json ({"files": [...], "link_deps": []}). Prints nothing on
 success.
@@ -57,6 +58,7 @@ def main(argv):
             package = m and m.group(1).decode()
         for old, new in edits:
             data = data.replace(old, new)
+        data = f"//line {src}:1\n".encode() + data
         with open(os.path.join(args.out_dir, base), "wb") as f:
             f.write(data)
         files.append(base)

@@ -1,0 +1,2 @@
+module example.com/cg
+go 1.22
