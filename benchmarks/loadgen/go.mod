@@ -1,0 +1,3 @@
+module skywago.dev/benchmarks/loadgen
+
+go 1.22
