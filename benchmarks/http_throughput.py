@@ -6,6 +6,10 @@ instrumented server reports with the file reporter to a temp file (real work, no
 Prints medians and ratios. Goals (issue 4): throughput >= 0.95x plain, p99 within +10%.
 
     python benchmarks/http_throughput.py [--rounds 3] [--seconds 5] [--connections 16]
+        [--reporter file|http-down]
+
+--reporter http-down: the instrumented server reports over HTTP to a backend that accepts
+connections and never answers (issue 3: a slow or dead backend must not slow the application).
 """
 
 from __future__ import annotations
@@ -41,12 +45,22 @@ def wait_port(port: int) -> None:
     raise RuntimeError(f"server on {port} did not start")
 
 
+def _black_hole() -> socket.socket:
+    """A listener whose backlog accepts connections that nobody ever answers."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(1024)
+    return sock
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--reporter", choices=["file", "http-down"], default="file")
     args = parser.parse_args()
+    black_hole = _black_hole() if args.reporter == "http-down" else None
 
     from skywago.toolexec import shim
 
@@ -63,6 +77,9 @@ def main() -> int:
             for name in results:
                 port = free_port()
                 server_env = dict(env, SW_AGENT_REPORTER_FILE_PATH=str(tmp / f"{name}.json"))
+                if black_hole:
+                    server_env.update(SW_AGENT_REPORTER_TYPE="http",
+                                      SW_AGENT_REPORTER_HTTP_BACKEND_SERVICE=f"127.0.0.1:{black_hole.getsockname()[1]}")
                 server = subprocess.Popen([tmp / name, "-listen", f"127.0.0.1:{port}"], env=server_env,
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 try:
@@ -74,8 +91,8 @@ def main() -> int:
                 finally:
                     server.terminate()
                     server.wait()
-        spans = sum(1 for _ in open(tmp / "skywago.json"))
-    print(f"net/http server, {args.connections} connections, {args.rounds} x {args.seconds}s rounds, "
+        spans = sum(1 for _ in open(tmp / "skywago.json")) if not black_hole else "n/a (backend down)"
+    print(f"net/http server, reporter {args.reporter}, {args.connections} connections, {args.rounds} x {args.seconds}s rounds, "
           f"{os.cpu_count()} cores, go {subprocess.run(['go', 'env', 'GOVERSION'], capture_output=True, text=True).stdout.strip()}")
     print(f"{'':14}{'plain':>12}{'skywago':>12}{'ratio':>8}")
     for key, label in (("rps", "req/s"), ("p50_ms", "p50 (ms)"), ("p99_ms", "p99 (ms)")):
