@@ -75,6 +75,8 @@ common --repo_env=SKYWAGO_WHEELHOUSE=$SW_WHEELHOUSE
 common --disk_cache=$SW_DISK_CACHE
 # bazel-* symlinks would point at chroot paths, dangling on the host; use cquery/run instead.
 common --experimental_convenience_symlinks=ignore
+# Debian's system bazelrc sets --sandbox_debug, which keeps every sandbox directory forever.
+common --nosandbox_debug
 RC
 }
 
@@ -84,6 +86,7 @@ apt_install() {
         sw_chroot apt-get update -qq
         sw_chroot env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${SKYWAGO_APT_OPTS:-} \
             "${pkgs[@]}" >/dev/null
+        sw_chroot apt-get clean
     fi
     sw_chroot update-ca-certificates >/dev/null 2>&1
 }

@@ -1,0 +1,18 @@
+"""Public API of skywago's Bazel front door.
+
+- `skywago_aspect`: `bazel build //app:server --aspects=@skywago//bazel:defs.bzl%skywago_aspect
+  --output_groups=skywago` builds the instrumented executable of a go_binary.
+- `skywago_go_binary(name, binary)`: the same as a target (bazel run, or a dependency).
+- `SkywagoArchiveInfo`: what the aspect provides for each Go target.
+
+Settings (command line or .bazelrc): `--@skywago//bazel:config=LABEL`, `--@skywago//bazel:strict`,
+`--@skywago//bazel:agent=LABEL`, `--@skywago//bazel:rewriter_tool=LABEL`. See bazel/README.md.
+"""
+
+load("//bazel/private:aspect.bzl", _skywago_aspect = "skywago_aspect")
+load("//bazel/private:binary.bzl", _skywago_go_binary = "skywago_go_binary")
+load("//bazel/private:providers.bzl", _SkywagoArchiveInfo = "SkywagoArchiveInfo")
+
+skywago_aspect = _skywago_aspect
+skywago_go_binary = _skywago_go_binary
+SkywagoArchiveInfo = _SkywagoArchiveInfo

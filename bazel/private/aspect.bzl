@@ -1,0 +1,228 @@
+"""skywago_aspect: rebuild a Go program's packages from rewritten sources.
+
+Written against rules_go v0.63.0: public `go_context`, `GoInfo`, `GoArchive`, `go.archive`,
+`go.binary`; private `CGO_ATTRS`/`CGO_FRAGMENTS`/`CGO_TOOLCHAINS` (what `go_rule` adds, which an
+aspect must add by hand so its go_context computes the same build mode as go_library's).
+"""
+
+load("@bazel_skylib//rules:common_settings.bzl", "BuildSettingInfo")
+load("@io_bazel_rules_go//go:def.bzl", "GoArchive", "GoInfo", "go_context")
+load("@io_bazel_rules_go//go/private:common.bzl", "GO_TOOLCHAIN")
+load("@io_bazel_rules_go//go/private:context.bzl", "CGO_ATTRS", "CGO_FRAGMENTS", "CGO_TOOLCHAINS")
+load(":providers.bzl", "SkywagoArchiveInfo")
+load(":rewrite.bzl", "emit_rewrite")
+
+# Rule kinds whose GoArchive is a `main` package that the aspect also links.
+_BINARY_KINDS = ["go_binary"]
+
+def _fields(s, **overrides):
+    d = {k: getattr(s, k) for k in dir(s) if k not in ("to_json", "to_proto")}
+    d.update(overrides)
+    return d
+
+def _aspect_go(ctx, source, name):
+    """A GoContext for the aspect's target, computed like the target's own.
+
+    `name` (a target name in the same package) replaces the label's name in `go.label`: rules_go
+    derives some output paths from it (a cgo package's `<name>_/<lib>.cgo` directory), which must
+    not collide with the original target's.
+    """
+    rule_attr = ctx.rule.attr
+    go = go_context(
+        ctx,
+        attr = ctx.attr,
+        go_context_data = ctx.attr._go_context_data,
+        importpath = source.importpath,
+        importmap = source.importmap,
+        importpath_aliases = source.importpath_aliases,
+        embed = [],
+        maybe_needs_cc_toolchain = source.cgo,
+        goos = getattr(rule_attr, "goos", "auto"),
+        goarch = getattr(rule_attr, "goarch", "auto"),
+    )
+
+    # rules_go's actions read a few things from go._ctx (go._ctx.attr.tags for "local"/"no-nogo",
+    # runfiles, workspace_name). In an aspect ctx.attr holds the aspect's attributes, so hand
+    # them the rule's view instead.
+    rule_ctx = struct(
+        attr = struct(tags = getattr(rule_attr, "tags", [])),
+        label = ctx.label,
+        workspace_name = ctx.workspace_name,
+        runfiles = ctx.runfiles,
+        expand_location = ctx.expand_location,
+        expand_make_variables = ctx.expand_make_variables,
+    )
+    return struct(**_fields(
+        go,
+        _ctx = rule_ctx,
+        label = ctx.label.same_package_label(name),
+    ))
+
+def _relocate(ctx, out_dir, files):
+    """Symlinks files of the package into out_dir, keeping their path below the package.
+
+    The rewritten Go files live in out_dir, so what they refer to by relative path must be found
+    there too: rules_go resolves //go:embed patterns against the directory of the Go sources and
+    the archive; cgo preambles `#include "x.h"` relative to the Go file; .s/.c files include
+    headers relative to themselves. Files not below the package stay where they are.
+    """
+    pkg = ctx.label.package
+    if ctx.label.workspace_root:
+        pkg = ctx.label.workspace_root + ("/" + pkg if pkg else "")
+    prefix = pkg + "/" if pkg else ""
+    moved = []
+    for f in files:
+        rel = f.path[len(f.root.path) + 1:] if f.root.path else f.path
+        if not rel.startswith(prefix):
+            moved.append(f)  # not below the package: left where it is
+            continue
+        rel = rel[len(prefix):]
+        if f.is_directory:
+            link = ctx.actions.declare_directory("{}/{}".format(out_dir, rel))
+        else:
+            link = ctx.actions.declare_file("{}/{}".format(out_dir, rel))
+        ctx.actions.symlink(output = link, target_file = f)
+        moved.append(link)
+    return moved
+
+def _single_file(target, what):
+    files = target[DefaultInfo].files.to_list()
+    if len(files) > 1:
+        fail("skywago: {} must be a single file, got {}".format(what, files))
+    return files[0] if files else None
+
+def _skywago_aspect_impl(target, ctx):
+    if GoArchive not in target:
+        return []
+    rule_attr = ctx.rule.attr
+    original = target[GoArchive]
+    source = original.source  # GoInfo, embeds already merged
+
+    # Instrumented archives of the deps (the aspect ran on them first).
+    deps_by_label = {}
+    manifests = []
+    for emb in getattr(rule_attr, "embed", []):
+        if SkywagoArchiveInfo in emb:
+            deps_by_label.update(emb[SkywagoArchiveInfo].deps_by_label)
+            manifests.append(emb[SkywagoArchiveInfo].manifests)
+    for dep in getattr(rule_attr, "deps", []):
+        if SkywagoArchiveInfo in dep:
+            info = dep[SkywagoArchiveInfo]
+            if info.archive:
+                deps_by_label[info.label] = info.archive
+            manifests.append(info.manifests)
+
+    # Same order as the original; a dep the aspect did not reach (a resolver's, coverage's)
+    # stays as it was.
+    deps = [deps_by_label.get(a.data.label, a) for a in source.deps]
+
+    is_binary = ctx.rule.kind in _BINARY_KINDS
+    linkable_imports = []
+    if is_binary and source.is_main and GoArchive in ctx.attr._agent:
+        agent = ctx.attr._agent[GoArchive]
+        linkable_imports.append(agent.data.importpath)
+        if agent.data.importpath not in [a.data.importpath for a in deps]:
+            deps.append(agent)
+
+    # Everything this aspect declares for the target lives in <package>/_skywago/<name>/: the
+    # rewritten sources, the archive (GoInfo.name below) and the executable. Sources and archive
+    # must share a directory for rules_go to resolve //go:embed.
+    out_dir = "_skywago/" + ctx.label.name
+    archive_name = "{}/{}".format(out_dir, ctx.label.name.rpartition("/")[2])
+
+    go = _aspect_go(ctx, source, archive_name)
+
+    # Rewrite the package's .go files (cgo files included: the rewriter sees `import "C"` and its
+    # preamble, and must keep them together); the package's other files follow them into out_dir.
+    go_srcs = [f for f in source.srcs if f.extension == "go" and not f.is_directory]
+    srcs = source.srcs
+    embedsrcs = source.embedsrcs
+    own_manifests = []
+    if go_srcs:
+        rewritten = emit_rewrite(
+            ctx.actions,
+            out_dir = out_dir,
+            rewriter = ctx.attr._rewriter[DefaultInfo].files_to_run,
+            srcs = go_srcs,
+            importpath = source.importpath,
+            go_version = go.sdk.version,
+            is_main = source.is_main,
+            linkable_imports = linkable_imports,
+            config = _single_file(ctx.attr._config, "--@skywago//bazel:config"),
+            strict = ctx.attr._strict[BuildSettingInfo].value,
+            label = ctx.label,
+        )
+        srcs = rewritten.srcs + _relocate(ctx, out_dir, [f for f in source.srcs if f not in go_srcs])
+        embedsrcs = _relocate(ctx, out_dir, source.embedsrcs)
+        own_manifests.append(rewritten.manifest)
+
+    instrumented = GoInfo(**_fields(
+        source,
+        # rules_go names the archive's outputs <name>.a, .x, ...: put them beside the sources.
+        name = archive_name,
+        srcs = srcs,
+        embedsrcs = embedsrcs,
+        deps = deps,
+        # Coverage would instrument the original files; not supported on this path yet.
+        cover = depset(),
+    ))
+
+    executable = None
+    runfiles = None
+    if is_binary:
+        basename = getattr(rule_attr, "basename", "") or ctx.label.name
+        executable = ctx.actions.declare_file("{}/bin/{}".format(out_dir, basename))
+        archive, executable, runfiles = go.binary(
+            go,
+            name = basename,
+            source = instrumented,
+            gc_linkopts = [
+                ctx.expand_make_variables("gc_linkopts", o, {})
+                for o in getattr(rule_attr, "gc_linkopts", [])
+            ],
+            executable = executable,
+        )
+    else:
+        archive = go.archive(go, instrumented)
+
+    all_manifests = depset(own_manifests, transitive = manifests)
+    return [
+        SkywagoArchiveInfo(
+            label = ctx.label,
+            archive = archive,
+            deps_by_label = deps_by_label,
+            manifests = all_manifests,
+            executable = executable,
+            runfiles = runfiles,
+        ),
+        OutputGroupInfo(
+            skywago = depset([executable] if executable else [archive.data.file]),
+            skywago_manifests = all_manifests,
+        ),
+    ]
+
+skywago_aspect = aspect(
+    implementation = _skywago_aspect_impl,
+    doc = """Builds the instrumented form of every Go package under a target.
+
+    bazel build //app:server --aspects=@skywago//bazel:defs.bzl%skywago_aspect --output_groups=skywago
+
+For each go_library / go_binary (and what they `embed`) it runs the rewriter over the package's
+.go files and recompiles the package from the result against the instrumented archives of its
+deps; on a go_binary it also links the instrumented executable (output group `skywago`).
+Provides SkywagoArchiveInfo.""",
+    attr_aspects = ["deps", "embed"],
+    attrs = CGO_ATTRS | {
+        "_go_context_data": attr.label(default = "@io_bazel_rules_go//:go_context_data"),
+        "_rewriter": attr.label(
+            default = Label("//bazel:rewriter_tool"),
+            executable = True,
+            cfg = "exec",
+        ),
+        "_agent": attr.label(default = Label("//bazel:agent")),
+        "_config": attr.label(default = Label("//bazel:config"), allow_files = True),
+        "_strict": attr.label(default = Label("//bazel:strict")),
+    },
+    fragments = CGO_FRAGMENTS,
+    toolchains = [GO_TOOLCHAIN] + CGO_TOOLCHAINS,
+)
