@@ -23,7 +23,11 @@ def main(argv: list[str] | None = None) -> None:
         from skywago.toolexec import dispatch
 
         sys.exit(dispatch.run(argv[2:]))
-    sys.exit(_run_command(argv))
+    try:
+        sys.exit(_run_command(argv))
+    except BrokenPipeError:  # `skywago trace f | head`: the reader left; not an error
+        sys.stderr.close()
+        sys.exit(0)
 
 
 def _run_command(argv: list[str]) -> int:
