@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from skywago.engine import gosource
-from skywago.engine.api import PackageInput, RewriteError, RewriteResult
+from skywago.engine.api import Applied, PackageInput, RewriteError, RewriteResult
 from skywago.engine.edits import EditConflict, apply_edits
 from skywago.engine.workspace import PackageWorkspace
 from skywago.engine.rules import Rule
@@ -28,12 +28,12 @@ def rewrite_package(pkg: PackageInput, rules: Sequence[Rule]) -> RewriteResult:
             raise RewriteError(pkg.import_path, rule.name, f"cannot parse: {err}") from err
         except Exception as err:  # a bug in a rule must not break the user's build
             raise RewriteError(pkg.import_path, rule.name, f"{type(err).__name__}: {err}") from err
-        result.applied.append(_applied(rule.name, reason))
+        result.applied.append(Applied(rule.name, reason))
     if not result.applied:
         return result
     try:
         result.edited = {
-            name: _with_line_directive(workspace.file(name).path, apply_edits(workspace.content(name), edits), edits)
+            name: _with_line_directive(workspace.file(name).path, apply_edits(workspace.content(name), edits))
             for name, edits in sorted(workspace.edits.items())
             if edits
         }
@@ -46,13 +46,7 @@ def rewrite_package(pkg: PackageInput, rules: Sequence[Rule]) -> RewriteResult:
     return result
 
 
-def _applied(rule: str, reason: str):
-    from skywago.engine.api import Applied
-
-    return Applied(rule, reason)
-
-
-def _with_line_directive(original_path: str, content: bytes, edits) -> bytes:
+def _with_line_directive(original_path: str, content: bytes) -> bytes:
     """Edited files are compiled from a new place; a //line directive keeps positions (file and
     line) pointing at the user's file. Edits never add newlines, so line 1 maps to line 1."""
     return f"//line {original_path}:1\n".encode("utf-8") + content

@@ -134,7 +134,7 @@ class InterceptRule(Rule):
 
     def _find(self, ws: PackageWorkspace, intercept: Intercept) -> tuple[str, GoFile, tree_sitter.Node]:
         found = []
-        for name, go_file in ws.parsed_files():
+        for name, go_file in ws.parsed_files(containing=intercept.function.encode()):
             for fn in go_file.funcs():
                 if fn.name != intercept.function or _strip_type_args(fn.receiver_type) != _strip_type_args(intercept.receiver):
                     continue
@@ -185,7 +185,7 @@ class InterceptRule(Rule):
 
     # --- fields ----------------------------------------------------------------------------------
     def _add_field(self, ws: PackageWorkspace, field) -> None:
-        for name, go_file in ws.parsed_files():
+        for name, go_file in ws.parsed_files(containing=field.struct.encode()):
             struct = go_file.struct_type(field.struct)
             if struct is None:
                 continue

@@ -49,7 +49,7 @@ class RuntimeRule(Rule):
 
     # --- join points ---------------------------------------------------------------------------
     def _add_fields_to_g(self) -> None:
-        for name, go_file in self._ws.parsed_files():
+        for name, go_file in self._ws.parsed_files(containing=b"type g struct"):
             struct = go_file.struct_type("g")
             if struct is None:
                 continue
@@ -70,6 +70,7 @@ class RuntimeRule(Rule):
         function (*funcval) and the creating g (*g) and returns the new *g."""
         name, go_file, fn = self._unique_func(
             "the goroutine constructor (func(*funcval, ..., *g, ...) *g)",
+            b"*funcval",
             lambda f: not f.receiver_type
             and [r.type_text for r in f.results] == ["*g"]
             and f.params[:1] and f.params[0].type_text == "*funcval"
@@ -93,6 +94,7 @@ class RuntimeRule(Rule):
         """goexit0(gp *g): runs on g0 for every goroutine that returns or calls Goexit."""
         name, go_file, fn = self._unique_func(
             "goroutine exit (goexit0(*g))",
+            b"func goexit0(",
             lambda f: f.name == "goexit0" and not f.receiver_type and [p.type_text for p in f.params] == ["*g"],
         )
         gp = fn.params[0].name
@@ -103,6 +105,7 @@ class RuntimeRule(Rule):
         """The function the os package reaches as runtime_beforeExit (its linkname target)."""
         name, go_file, fn = self._unique_func(
             "the os.Exit hook (//go:linkname ... os.runtime_beforeExit)",
+            b"os.runtime_beforeExit",
             lambda f: any(line.startswith("//go:linkname ") and line.split()[-1] == "os.runtime_beforeExit" for line in f.doc_lines),
         )
         text = " skywagoRunExitHook();"
@@ -111,17 +114,16 @@ class RuntimeRule(Rule):
     def _atomic_package(self) -> str:
         """The runtime's internal atomics moved in Go 1.23; use whichever this runtime imports."""
         candidates = ("internal/runtime/atomic", "runtime/internal/atomic")
-        imported = self._ws.existing_imports()
         for path in candidates:
-            if path in imported:
+            if self._ws.can_import(path):
                 return path
         self._fail(f"the runtime imports none of {candidates}")
 
     # --- helpers -------------------------------------------------------------------------------
-    def _unique_func(self, what: str, predicate) -> tuple[str, GoFile, FuncDecl]:
+    def _unique_func(self, what: str, containing: bytes, predicate) -> tuple[str, GoFile, FuncDecl]:
         found = [
             (name, go_file, fn)
-            for name, go_file in self._ws.parsed_files()
+            for name, go_file in self._ws.parsed_files(containing)
             for fn in go_file.funcs()
             if predicate(fn)
         ]
