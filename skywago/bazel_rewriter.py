@@ -56,7 +56,12 @@ def rewrite(srcs: list[str], build_config: config.BuildConfig) -> tuple[dict[str
         module_versions=versions,
         linkable_imports=frozenset(FLAGS["linkable-import"].value),
     )
-    result = rewrite_package(pkg, rules_for_build(build_config))
+    def plugin_error(error: Exception) -> None:
+        if FLAGS.strict or build_config.strict:
+            raise RewriteError(FLAGS.importpath, "plugins", f"a plugin does not load: {error}")
+        sys.stderr.write(f"skywago: warning: plugin left out: {error}\n")
+
+    result = rewrite_package(pkg, rules_for_build(build_config, on_plugin_error=plugin_error))
     outputs = {f.name: result.edited.get(f.name, f.content) for f in files}
     package = _package_name(files)
     try:

@@ -32,7 +32,7 @@ def run(args: list[str]) -> int:
         sys.stderr.write(listed.stderr)
         return listed.returncode
     version = subprocess.run([driver.go_binary(), "env", "GOVERSION"], capture_output=True, text=True).stdout.strip()
-    rules = rules_for_build(build_config)
+    rules = rules_for_build(build_config, on_plugin_error=lambda err: print(f"! plugin left out: {err}"))
     failures = 0
     for pkg_json in _json_stream(listed.stdout):
         pkg = _package_input(pkg_json, version)

@@ -80,14 +80,22 @@ class Plugin:
     targets: tuple[Target, ...]
 
 
-def load_all(roots: list[str]) -> list[Plugin]:
-    found = []
+def load_all(roots: list[str]) -> tuple[list[Plugin], list[PluginError]]:
+    """Every plugin that loads, and an error for each that does not (a broken plugin is left
+    out; the others still apply)."""
+    found, errors = [], []
     for root in roots:
         for entry in sorted(os.listdir(root)):
             path = os.path.join(root, entry, "plugin.toml")
-            if os.path.isfile(path):
+            if not os.path.isfile(path):
+                continue
+            try:
                 found.append(load(path))
-    return found
+            except PluginError as err:
+                errors.append(err)
+            except OSError as err:
+                errors.append(PluginError(f"{path}: {err}"))
+    return found, errors
 
 
 def load(path: str) -> Plugin:

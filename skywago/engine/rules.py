@@ -28,18 +28,25 @@ class Rule(abc.ABC):
         return self.__doc__.strip().splitlines()[0] if self.__doc__ else self.name
 
 
-def default_rules() -> list[Rule]:
+def builtin_rules() -> list[Rule]:
     from skywago.engine.transforms.main import MainRule
     from skywago.engine.transforms.runtime import RuntimeRule
     from skywago.engine.transforms.span_annotation import SpanAnnotationRule
 
-    return [RuntimeRule(), MainRule(), SpanAnnotationRule(), *plugin_rules()]
+    return [RuntimeRule(), MainRule(), SpanAnnotationRule()]
 
 
-def plugin_rules() -> list[Rule]:
-    """One interception rule per plugin target, from the plugin folders."""
+def plugin_rules(roots: list[str] | None = None) -> tuple[list[Rule], list[Exception]]:
+    """One interception rule per plugin target, and the errors of plugins that did not load."""
     from skywago import plugin_paths
     from skywago.engine import plugins
     from skywago.engine.transforms.intercept import InterceptRule
 
-    return [InterceptRule(p, t) for p in plugins.load_all(plugin_paths.roots()) for t in p.targets]
+    loaded, errors = plugins.load_all(plugin_paths.roots() if roots is None else roots)
+    return [InterceptRule(p, t) for p in loaded for t in p.targets], errors
+
+
+def default_rules() -> list[Rule]:
+    """Built-in rules and every plugin that loads (tests and tools; front doors report the
+    plugins that do not load through rules_for_build)."""
+    return [*builtin_rules(), *plugin_rules()[0]]

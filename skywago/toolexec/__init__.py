@@ -6,8 +6,13 @@ call with nothing to do straight to the real tool (selection.py); otherwise rewr
 """
 
 
-def rules_for_build(build_config):
-    """The engine's rules for this build, minus those the config disables."""
-    from skywago.engine import default_rules
+def rules_for_build(build_config, on_plugin_error=None):
+    """The engine's rules for this build, minus those the config disables. A plugin that does not
+    load is left out and handed to on_plugin_error (the front door's failure policy)."""
+    from skywago.engine.rules import builtin_rules, plugin_rules
 
-    return [rule for rule in default_rules() if rule.name not in build_config.disabled_rules]
+    plugins, errors = plugin_rules()
+    for error in errors:
+        if on_plugin_error is not None:
+            on_plugin_error(error)
+    return [rule for rule in [*builtin_rules(), *plugins] if rule.name not in build_config.disabled_rules]

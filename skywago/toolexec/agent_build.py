@@ -70,6 +70,25 @@ def exports(tool: str, pgo_profile: str = "") -> dict[str, str]:
     return found
 
 
+SIDECAR = "skywago-agent.importcfg"  # beside the main package's archive, for its link
+
+
+def write_sidecar(work_dir: str, agent: dict[str, str]) -> None:
+    """What the main compile used, for the link of the same build: the link then links exactly
+    those archives instead of asking the go command again."""
+    with open(os.path.join(work_dir, SIDECAR), "w", encoding="utf-8") as f:
+        f.writelines(f"packagefile {path}={archive}\n" for path, archive in sorted(agent.items()))
+
+
+def read_sidecar(main_archive: str) -> dict[str, str] | None:
+    path = os.path.join(os.path.dirname(os.path.abspath(main_archive)), SIDECAR)
+    if not os.path.isfile(path):
+        return None  # the main package came from the cache: ask the go command
+    from skywago.toolexec.compile_args import read_importcfg
+
+    return read_importcfg(path)
+
+
 def verify(agent: dict[str, str], program: dict[str, str]) -> None:
     """Packages both use must be the same archive, or the link would mix two builds."""
     for path, archive in program.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 
 from skywago import config
 from skywago.engine import BOOT_PACKAGE, PackageInput, RewriteError, SourceFile, rewrite_package
@@ -53,7 +54,7 @@ def rewrite(tool: str, args: list[str], import_path: str, build_config: config.B
         module_versions=modules.module_versions(parsed.files, import_path, build_config.module_versions),
         linkable_imports=frozenset({BOOT_PACKAGE}) if is_main else frozenset(),
     )
-    result = rewrite_package(pkg, rules_for_build(build_config))
+    result = rewrite_package(pkg, rules_for_build(build_config, on_plugin_error=_plugin_error(build_config)))
     if not result.changed:
         raise _Untouched()
 
@@ -75,6 +76,15 @@ def rewrite(tool: str, args: list[str], import_path: str, build_config: config.B
     return new.argv()
 
 
+def _plugin_error(build_config: config.BuildConfig):
+    def report_it(error: Exception) -> None:
+        if build_config.strict:
+            raise RewriteError("(all packages)", "plugins", f"a plugin does not load: {error}")
+        sys.stderr.write(f"skywago: warning: plugin left out: {error}\n")
+
+    return report_it
+
+
 def _read(path: str) -> SourceFile:
     with open(path, "rb") as f:
         return SourceFile(name=os.path.basename(path), path=os.path.abspath(path), content=f.read())
@@ -83,6 +93,7 @@ def _read(path: str) -> SourceFile:
 def _importcfg_with_agent(tool: str, parsed: CompileArgs, importcfg: dict[str, str], out_dir: str) -> str:
     agent = agent_build.exports(tool, parsed.value("-pgoprofile"))
     agent_build.verify(agent, importcfg)
+    agent_build.write_sidecar(parsed.work_dir, agent)
     with open(parsed.value("-importcfg"), encoding="utf-8") as f:
         original = f.read()
     path = os.path.join(out_dir, "importcfg")

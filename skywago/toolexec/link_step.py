@@ -49,7 +49,7 @@ def _flag_index(args: list[str], name: str) -> int:
 def _with_agent(tool: str, args: list[str], build_config: config.BuildConfig) -> list[str]:
     index = _flag_index(args, "-importcfg")
     program = read_importcfg(args[index])
-    agent = agent_build.exports(tool)
+    agent = agent_build.read_sidecar(args[-1]) or agent_build.exports(tool)
     agent_build.verify(agent, program)
     missing = {path: archive for path, archive in sorted(agent.items()) if path not in program}
     new_cfg = os.path.join(os.path.dirname(args[index]), "importcfg.skywago.link")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 
-from skywago import config, fingerprint
+from skywago import config, fingerprint, plugin_paths
 from skywago.toolexec import selection, version
 
 _TEMPLATE = r"""#!/bin/sh
@@ -20,6 +20,8 @@ _TEMPLATE = r"""#!/bin/sh
 SKYWAGO_TOOLEXEC="$0"; export SKYWAGO_TOOLEXEC
 PYTHONPATH={pythonpath}${{PYTHONPATH:+:$PYTHONPATH}}; export PYTHONPATH
 py() {{ exec {python} -m skywago toolexec "$@"; }}
+# Plugin folders other than the ones this shim was made for: let Python decide everything.
+[ "${{SKYWAGO_PLUGIN_PATH:-}}" = {plugin_path} ] || py "$@"
 if [ "$2" = "-V=full" ]; then
 	# The version probe runs several times per build, cached or not: answer it here unless a
 	# config or strict mode changes the tag (then Python computes it).
@@ -69,6 +71,7 @@ def render() -> str:
         python=_quote(sys.executable),
         targets="|".join(sorted(selection.target_import_paths())),
         marker=selection.SPAN_MARKER.decode(),
+        plugin_path=_quote(os.environ.get(plugin_paths.ENV_PLUGIN_PATH, "")),
     )
 
 

@@ -1,0 +1,115 @@
+"""Plugin files: schema errors name file, line and field; a broken plugin never breaks a build
+(left out with one warning, or an error in strict mode); user plugin folders work."""
+
+import shutil
+import subprocess
+import textwrap
+
+import pytest
+
+import gotool
+from skywago.engine import plugins, versions
+
+GOOD = textwrap.dedent('''\
+    name = "{name}"
+    library = "example"
+    captures = "nothing"
+
+    [[target]]
+    package = "example.com/hello"
+    module = "example.com/hello"
+    versions = ">=v0.0.0"
+    code = ["advice.go"]
+
+    [[target.intercept]]
+    function = "shout"
+    params = ["string"]
+    advice = "skywagoShout"
+''')
+
+ADVICE = textwrap.dedent('''\
+    package advice
+
+    func skywagoShoutBefore(inv *skywagoInvocation, word *string, result *string) { *word = "hi-" + *word }
+    func skywagoShoutAfter(inv *skywagoInvocation, word *string, result *string)  {}
+''')
+
+
+def write_plugin(root, name, toml=None, advice=ADVICE):
+    folder = root / name
+    folder.mkdir(parents=True)
+    (folder / "plugin.toml").write_text(toml if toml is not None else GOOD.format(name=name))
+    (folder / "advice.go").write_text(advice)
+    return folder / "plugin.toml"
+
+
+@pytest.mark.parametrize("mutation, expected", [
+    (lambda t: t.replace('versions = ">=v0.0.0"', 'versions = "about 1.2"'),
+     ':8: target[0].versions: constraint \'about 1.2\' needs one of'),
+    (lambda t: t.replace('advice = "skywagoShout"', 'advice = "skywagoYell"'),
+     ":14: target[0].intercept[0].advice: no func skywagoYellBefore in advice.go"),
+    (lambda t: t.replace('function = "shout"', 'function = "shout()"'),
+     ":12: target[0].intercept[0].function: 'shout()' is not a Go identifier"),
+    (lambda t: t + "\n[[target.field]]\nstruct = \"T\"\nname = \"f\"\ntype = \"int\"\ncolour = \"red\"\n",
+     "target[0].field[0].colour: unknown field"),
+])
+def test_schema_errors_name_file_line_and_field(tmp_path, mutation, expected):
+    path = write_plugin(tmp_path, "bad", toml=mutation(GOOD.format(name="bad")))
+    with pytest.raises(plugins.PluginError) as err:
+        plugins.load(str(path))
+    assert str(err.value).startswith(str(path)) and expected in str(err.value)
+
+
+def test_version_ranges():
+    assert versions.in_range("v1.9.1", ">=v1.8.0, <v2")
+    assert not versions.in_range("v2.0.0", ">=v1.8.0, <v2")
+    assert versions.in_range("go1.27.4", ">=1.22, <1.28")
+    assert not versions.in_range("v1.10.0-rc.1", ">=v1.10.0")
+
+
+@pytest.fixture
+def hello(tmp_path):
+    return gotool.copy_testdata("hello", tmp_path)
+
+
+def test_user_plugin_folder_intercepts_and_changes_arguments(tmp_path, hello):
+    """A plugin from SKYWAGO_PLUGIN_PATH: its Before advice rewrites the argument of shout()."""
+    root = tmp_path / "my-plugins"
+    write_plugin(root, "greeter")
+    env = gotool.go_env(SKYWAGO_PLUGIN_PATH=str(root), SKYWAGO_CONFIG=str(_version_config(tmp_path)))
+    gotool.go_build(hello, tmp_path / "bin", toolexec=gotool.shim_path(), env=env)
+    done = subprocess.run([tmp_path / "bin"], capture_output=True, text=True,
+                          env=gotool.go_env(SW_AGENT_REPORTER_TYPE="none"))
+    assert done.stdout == "HI-ALPHA! HI-BETA! HI-GAMMA!\n"
+
+
+def _version_config(tmp_path):
+    config = tmp_path / "skywago.toml"  # the app is the main module: no version in any path
+    config.write_text('[build.module_versions]\n"example.com/hello" = "v1.0.0"\n')
+    return config
+
+
+def test_broken_plugin_is_left_out_with_a_warning_or_fails_strict(tmp_path, hello):
+    root = tmp_path / "my-plugins"
+    write_plugin(root, "greeter")
+    broken = write_plugin(root, "broken", toml=GOOD.format(name="broken").replace("advice.go", "missing.go"))
+    env = gotool.go_env(SKYWAGO_PLUGIN_PATH=str(root), SKYWAGO_CONFIG=str(_version_config(tmp_path)))
+    done = gotool.go_build(hello, tmp_path / "bin", toolexec=gotool.shim_path(), env=env)
+    assert f"skywago: warning: plugin left out: {broken}:" in done.stderr
+    assert "missing.go does not exist" in done.stderr
+    assert subprocess.run([tmp_path / "bin"], capture_output=True, text=True,
+                          env=gotool.go_env(SW_AGENT_REPORTER_TYPE="none")).stdout == "HI-ALPHA! HI-BETA! HI-GAMMA!\n"
+    strict = gotool.go_build(hello, tmp_path / "bin2", toolexec=gotool.shim_path(),
+                             env=dict(env, SKYWAGO_STRICT="1"), check=False)
+    assert strict.returncode != 0 and "a plugin does not load" in strict.stderr
+
+
+def test_library_outside_the_range_is_untouched_with_one_warning(tmp_path, hello):
+    root = tmp_path / "my-plugins"
+    write_plugin(root, "greeter", toml=GOOD.format(name="greeter").replace(">=v0.0.0", ">=v2.0.0"))
+    env = gotool.go_env(SKYWAGO_PLUGIN_PATH=str(root), SKYWAGO_CONFIG=str(_version_config(tmp_path)))
+    done = gotool.go_build(hello, tmp_path / "bin", toolexec=gotool.shim_path(), env=env)
+    warnings = [l for l in done.stderr.splitlines() if l.startswith("skywago: warning:")]
+    assert len(warnings) == 1
+    assert "package example.com/hello: rule plugin:greeter: example.com/hello v1.0.0 is outside the plugin's range '>=v2.0.0'" in warnings[0]
+    assert subprocess.run([tmp_path / "bin"], capture_output=True, text=True).stdout == "ALPHA! BETA! GAMMA!\n"

@@ -1,0 +1,269 @@
+"""Logging plugins (logrus, zap, log/slog): every record written while the goroutine has an
+active trace carries SW_CTX = "[service,instance,traceId,segmentId,spanId]" (SkyWalking's Go
+agent's key and format), with exactly the ids of the segment the agent reported for that request;
+every other record is unchanged. examples/logging logs through 14 logger set-ups (logrus
+text/JSON/package-level, zap JSON/With/console/Namespace/sugared, slog text/JSON/own handler/
+odd arguments/default logger) at startup, in a request's Entry span, in a Local span, and from a
+goroutine started before any request; the records are compared with those of the same program
+built without skywago. Each plugin is tested at the lower and the upper bound of its range."""
+
+from __future__ import annotations
+
+import base64
+import json
+import pathlib
+import re
+import shutil
+
+import pytest
+
+import gotool
+import services
+import traces
+from skywago.engine import plugins, versions
+
+APP = gotool.REPO / "examples" / "logging"
+PLUGINS = gotool.REPO / "plugins"
+
+NAMES = ["logrus-text", "logrus-json", "logrus-std", "zap-json", "zap-with", "zap-console", "zap-namespace",
+         "zap-sugar", "zap-sugarf", "slog-text", "slog-json", "slog-custom", "slog-odd", "slog-default"]
+WHERE = ["startup", "entry", "local", "background"]
+
+# The bounds each build is made at: (go toolchain, logrus, zap). slog's range is by Go release.
+BOUNDS = {
+    "lower": ("1.22.12", "v1.4.0", "v1.10.0"),
+    "upper": ("1.27.4", "v1.10.2", "v1.28.0"),
+}
+
+SERVICE, INSTANCE = "checkout", "checkout-1@test"
+UPSTREAM_TRACE, UPSTREAM_SEGMENT = "trace-from-gateway-7", "segment-gw-1"
+
+
+def _b64(s: str) -> str:
+    return base64.b64encode(s.encode()).decode()
+
+
+def sw8(sampled: bool = True) -> str:
+    return "-".join(["1" if sampled else "0", _b64(UPSTREAM_TRACE), _b64(UPSTREAM_SEGMENT), "2", _b64("gateway"),
+                     _b64("gw-1"), _b64("GET:/edge"), _b64("127.0.0.1:1")])
+
+
+def plugin_range(name: str) -> str:
+    (target,) = plugins.load(str(PLUGINS / name / "plugin.toml")).targets
+    return target.versions
+
+
+def test_bounds_are_the_declared_ranges():
+    """The versions built below are the lower bound of each range, and the top one is in it."""
+    for name, index in (("slog", 0), ("logrus", 1), ("zap", 2)):
+        declared = plugin_range(name)
+        lower, upper = BOUNDS["lower"][index], BOUNDS["upper"][index]
+        assert versions.in_range(lower, declared) and versions.in_range(upper, declared), (name, declared)
+        (op, bound), *_ = versions.parse_range(declared)
+        same = 2 if name == "slog" else 3  # a Go release is tested at its newest patch
+        assert op == ">=" and versions.parse_version(lower)[:same] == bound[:same], (name, declared, lower)
+
+
+def test_the_three_plugins_share_one_logctx():
+    copies = {name: (PLUGINS / name / "logctx.go").read_bytes() for name in ("logrus", "zap", "slog")}
+    assert len(set(copies.values())) == 1, "plugins/*/logctx.go must stay identical"
+
+
+# --- building -------------------------------------------------------------------------------------
+
+def prepare_app(dest: pathlib.Path, go: str, logrus: str, zap: str) -> tuple[pathlib.Path, dict]:
+    app = dest / "logging"
+    shutil.copytree(APP, app)
+    env = gotool.go_env(GOTOOLCHAIN=f"go{go}", GOFLAGS="-mod=mod -buildvcs=false")
+    edit = ["go", "mod", "edit", f"-require=github.com/sirupsen/logrus@{logrus}", f"-require=go.uber.org/zap@{zap}"]
+    if go.startswith("1.22."):
+        edit.append("-go=1.22")
+    gotool.run(edit, cwd=app, env=env)
+    gotool.run(["go", "mod", "tidy"], cwd=app, env=env)
+    return app, env
+
+
+def build_info(binary: pathlib.Path, env) -> tuple[str, dict[str, str]]:
+    """The Go release and the module versions the binary was built with (`go version -m`)."""
+    text = gotool.run(["go", "version", "-m", str(binary)], cwd=binary.parent, env=env).stdout
+    go = re.search(r": go(\S+)", text).group(1)
+    mods = dict(re.findall(r"^\s+dep\s+(\S+)\s+(\S+)", text, re.M))
+    return go, mods
+
+
+def ours_warned(stderr: str) -> list[str]:
+    """skywago's warnings about these plugins or the packages they target (other plugins being
+    written at the same time may warn about themselves)."""
+    ours = re.compile(r"plugin:(logrus|zap|slog)\b|plugins/(logrus|zap|slog)/|github\.com/sirupsen/logrus|go\.uber\.org/zap|log/slog")
+    return [line for line in stderr.splitlines() if "skywago: warning" in line and ours.search(line)]
+
+
+@pytest.fixture(scope="module", params=sorted(BOUNDS))
+def built(request, tmp_path_factory):
+    go, logrus, zap = BOUNDS[request.param]
+    app, env = prepare_app(tmp_path_factory.mktemp(f"logging-{request.param}"), go, logrus, zap)
+    binary = app / "logging"
+    done = gotool.go_build(app, binary, toolexec=gotool.shim_path(), env=env)
+    assert ours_warned(done.stderr) == [], done.stderr
+    go_built, modules = build_info(binary, env)
+    assert (go_built, modules["github.com/sirupsen/logrus"], modules["go.uber.org/zap"]) == (go, logrus, zap)
+    plain = app / "logging-plain"  # the same program without skywago, to compare records with
+    gotool.go_build(app, plain, env=env)
+    return request.param, binary, plain
+
+
+# --- running --------------------------------------------------------------------------------------
+
+def run_app(binary, tmp_path, env, headers=None) -> tuple[list[dict], dict[str, dict]]:
+    """Start the service, GET /work once, stop it. Returns the segments it reported (but /quit's)
+    and its log records by message ("entry zap-json" -> fields)."""
+    port = services.free_port()
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    segments_file = tmp_path / f"segments-{port}.json"
+    with services.service(binary, ["-listen", f"127.0.0.1:{port}"], port,
+                          {"SW_AGENT_REPORTER_FILE_PATH": str(segments_file), **env}) as proc:
+        assert services.get(f"http://127.0.0.1:{port}/work", headers) == (200, "ok\n")
+    stdout = proc.stdout.read()
+    records: dict[str, dict] = {}
+    for line in stdout.splitlines():
+        msg, fields = parse_line(line)
+        assert msg not in records, f"{msg!r} logged twice"
+        records[msg] = fields
+    assert sorted(records) == sorted(f"{w} {n}" for w in WHERE for n in NAMES), stdout
+    if not segments_file.exists():  # no agent in the program, or nothing reported
+        return [], records
+    segments = [s for s in traces.read_segments(segments_file) if s["spans"][0]["operationName"] != "GET:/quit"]
+    return segments, records
+
+
+def unstamped(fields: dict, key: str = "SW_CTX") -> dict:
+    """A record without the stamp and without what differs from run to run (timestamps)."""
+    return {k: v for k, v in fields.items() if k not in (key, "ts", "time")}
+
+
+_LOGFMT = re.compile(r'([^\s=]+)=("(?:[^"\\]|\\.)*"|\S*)')
+
+
+def _logfmt(text: str) -> dict:
+    return {k: json.loads(v) if v.startswith('"') else v for k, v in _LOGFMT.findall(text)}
+
+
+def parse_line(line: str) -> tuple[str, dict]:
+    """(message, fields) of one line in any of the app's formats; each parser is strict about
+    its format, so a stamp that broke a line (bad JSON, a shifted column) fails here."""
+    if line.startswith("{"):  # logrus JSON, zap JSON, slog JSON
+        fields = json.loads(line)
+        return fields.pop("msg"), fields
+    if "\t" in line:  # zap console: time, level, caller, message, then the fields as JSON
+        _time, _level, caller, msg, *rest = line.split("\t")
+        assert re.fullmatch(r"logging/main\.go:\d+", caller), line
+        (extra,) = rest or ["{}"]
+        return msg, json.loads(extra)
+    if " | " in line:  # the app's own slog handler: "msg | k=v | k=v"
+        msg, *attrs = line.split(" | ")
+        return msg, dict(a.split("=", 1) for a in attrs)
+    if line.startswith("INFO "):  # slog's default logger through package log: "INFO msg k=v"
+        where, name, rest = line[len("INFO "):].split(" ", 2)
+        return f"{where} {name}", _logfmt(rest)
+    fields = _logfmt(line)  # logrus and slog text: logfmt
+    assert "level" in fields, line
+    return fields.pop("msg"), fields
+
+
+def stamp(fields: dict, key: str = "SW_CTX") -> str | None:
+    return fields.get(key)
+
+
+def work_segment(segments) -> tuple[dict, dict, dict]:
+    (segment,) = segments
+    by_name = {s["operationName"]: s for s in segment["spans"]}
+    return segment, by_name["GET:/work"], by_name["main.work"]
+
+
+def test_records_inside_the_request_carry_its_segment_and_span(built, tmp_path):
+    bound, binary, plain = built
+    segments, records = run_app(binary, tmp_path, {"SW_AGENT_NAME": SERVICE, "SW_AGENT_INSTANCE_NAME": INSTANCE},
+                                headers={"sw8": sw8()})
+    segment, entry, local = work_segment(segments)
+    assert segment["traceId"] == UPSTREAM_TRACE
+    assert (segment["service"], segment["serviceInstance"]) == (SERVICE, INSTANCE)
+    assert entry["spanType"] == "Entry" and entry["refs"][0]["parentTraceSegmentId"] == UPSTREAM_SEGMENT
+    assert local["spanType"] == "Local" and local["parentSpanId"] == entry["spanId"] != local["spanId"]
+
+    def expected(span):
+        return f"[{SERVICE},{INSTANCE},{UPSTREAM_TRACE},{segment['traceSegmentId']},{span['spanId']}]"
+
+    for name in NAMES:
+        assert stamp(records[f"entry {name}"]) == expected(entry), (bound, name, records[f"entry {name}"])
+        assert stamp(records[f"local {name}"]) == expected(local), (bound, name, records[f"local {name}"])
+        for where in ("startup", "background"):
+            assert not any("SW_CTX" in k for k in records[f"{where} {name}"]), (bound, where, name)
+
+    # The rest of every record is what the same program built without skywago writes: fields,
+    # levels, and the caller's location where the logger reports it (logrus's "file", zap's
+    # "caller", slog's "source": the interceptors add no frame that counts).
+    _, plain_records = run_app(plain, tmp_path / "plain", {}, headers={"sw8": sw8()})
+    for msg, fields in records.items():
+        assert unstamped(fields) == unstamped(plain_records[msg]), (bound, msg)
+        assert unstamped(fields)  # something is compared
+    for where in WHERE:
+        # The stamp stays at the top level, whatever the call's arguments do.
+        assert records[f"{where} slog-odd"]["!BADKEY"] == "dangling"
+        assert records[f"{where} zap-namespace"]["order"] == {"id": "o-1"}
+        assert re.fullmatch(r"logging/main\.go:\d+", records[f"{where} zap-json"]["caller"])
+        source = records[f"{where} slog-json"]["source"]
+        assert source["file"].endswith("/main.go") and source["function"] == "main.(*loggers).logAll", source
+
+
+def test_outside_a_recorded_trace_nothing_is_stamped(built, tmp_path):
+    """An unsampled incoming trace: nothing is recorded, no record changes. An ignored path: the
+    request is not traced, but the Local span inside it starts a trace of its own, and only the
+    records written inside that one are stamped, with its ids."""
+    _, binary, _ = built
+    segments, records = run_app(binary, tmp_path, {"SW_AGENT_NAME": SERVICE}, headers={"sw8": sw8(sampled=False)})
+    assert segments == []
+    assert [m for m, f in records.items() if "SW_CTX" in f] == []
+
+    segments, records = run_app(binary, tmp_path, {"SW_AGENT_NAME": SERVICE, "SW_AGENT_TRACE_IGNORE_PATH": "/work"})
+    (segment,) = segments
+    (local,) = segment["spans"]
+    assert local["operationName"] == "main.work" and local["refs"] == []
+    stamped = {m: f["SW_CTX"] for m, f in records.items() if "SW_CTX" in f}
+    assert stamped == {f"local {name}": f"[{SERVICE},,{segment['traceId']},{segment['traceSegmentId']},{local['spanId']}]"
+                       for name in NAMES}
+
+
+def test_key_switch_and_names_not_in_the_environment(built, tmp_path):
+    """SkyWalking's SW_AGENT_LOG_TRACING_KEY / _ENABLE. Service and instance names the agent did
+    not take from the environment (here: its defaults) are left empty, never guessed."""
+    _, binary, _ = built
+    segments, records = run_app(binary, tmp_path, {"SW_AGENT_LOG_TRACING_KEY": "trace_ctx"})
+    segment, entry, _ = work_segment(segments)
+    assert segment["service"] == "logging"  # the agent's default: the executable's name
+    for name in NAMES:
+        fields = records[f"entry {name}"]
+        assert "SW_CTX" not in fields
+        assert stamp(fields, "trace_ctx") == f"[,,{segment['traceId']},{segment['traceSegmentId']},{entry['spanId']}]"
+
+    segments, records = run_app(binary, tmp_path, {"SW_AGENT_LOG_TRACING_ENABLE": "false"})
+    assert len(segments) == 1
+    assert [m for m, f in records.items() if "SW_CTX" in f] == []
+
+
+def test_a_version_outside_the_range_is_left_alone(tmp_path):
+    """logrus below the range: logrus compiles untouched with one warning; zap and slog are still
+    instrumented and the program works."""
+    go, _, zap = BOUNDS["upper"]
+    app, env = prepare_app(tmp_path, go, "v1.3.0", zap)
+    binary = app / "logging"
+    done = gotool.go_build(app, binary, toolexec=gotool.shim_path(), env=env)
+    assert ("rule plugin:logrus: github.com/sirupsen/logrus v1.3.0 is outside the plugin's range "
+            f"'{plugin_range('logrus')}'") in done.stderr, done.stderr
+    segments, records = run_app(binary, tmp_path, {"SW_AGENT_NAME": SERVICE})
+    segment, entry, _ = work_segment(segments)
+    for name in NAMES:
+        fields = records[f"entry {name}"]
+        if name.startswith("logrus"):
+            assert "SW_CTX" not in fields, name
+        else:
+            assert stamp(fields) == f"[{SERVICE},,{segment['traceId']},{segment['traceSegmentId']},{entry['spanId']}]"
