@@ -73,3 +73,25 @@ def test_rewrite_keeps_every_line_in_place(name):
 def test_rewrite_is_deterministic():
     for name in CASES:
         assert rewrite_case(GOLDEN / name) == rewrite_case(GOLDEN / name)
+
+
+def test_abi_template_mirrors_the_agents_table():
+    """The struct instrumented packages declare (templates/abi.go.j2) must have the agent's
+    TracerABI layout (skywago/agent/abi/abi.go) field for field: they meet through unsafe.Pointer."""
+    import re
+
+    def fields(text: str, type_name: str) -> list[tuple[str, str]]:
+        body = text[text.index(f"type {type_name} struct {{"):]
+        body = body[body.index("{") + 1 : body.index("\n}")]
+        out = []
+        for line in body.splitlines():
+            line = line.split("//")[0].strip()
+            if line:
+                name, type_text = line.split(None, 1)
+                out.append((name, re.sub(r"\s+", " ", type_text.replace("interface{}", "any"))))
+        return out
+
+    repo = pathlib.Path(__file__).resolve().parent.parent
+    template = (repo / "skywago" / "templates" / "abi.go.j2").read_text()
+    agent = (repo / "skywago" / "agent" / "abi" / "abi.go").read_text()
+    assert fields(template, "skywagoTracerABI") == fields(agent, "TracerABI")

@@ -229,13 +229,13 @@ def test_outside_a_recorded_trace_nothing_is_stamped(built, tmp_path):
     (local,) = segment["spans"]
     assert local["operationName"] == "main.work" and local["refs"] == []
     stamped = {m: f["SW_CTX"] for m, f in records.items() if "SW_CTX" in f}
-    assert stamped == {f"local {name}": f"[{SERVICE},,{segment['traceId']},{segment['traceSegmentId']},{local['spanId']}]"
+    assert stamped == {f"local {name}": f"[{SERVICE},{segment['serviceInstance']},{segment['traceId']},{segment['traceSegmentId']},{local['spanId']}]"
                        for name in NAMES}
 
 
 def test_key_switch_and_names_not_in_the_environment(built, tmp_path):
     """SkyWalking's SW_AGENT_LOG_TRACING_KEY / _ENABLE. Service and instance names the agent did
-    not take from the environment (here: its defaults) are left empty, never guessed."""
+    not take from the environment (here: its defaults) are the ones it reports segments under."""
     _, binary, _ = built
     segments, records = run_app(binary, tmp_path, {"SW_AGENT_LOG_TRACING_KEY": "trace_ctx"})
     segment, entry, _ = work_segment(segments)
@@ -243,7 +243,8 @@ def test_key_switch_and_names_not_in_the_environment(built, tmp_path):
     for name in NAMES:
         fields = records[f"entry {name}"]
         assert "SW_CTX" not in fields
-        assert stamp(fields, "trace_ctx") == f"[,,{segment['traceId']},{segment['traceSegmentId']},{entry['spanId']}]"
+        assert stamp(fields, "trace_ctx") == (f"[logging,{segment['serviceInstance']},{segment['traceId']},"
+                                              f"{segment['traceSegmentId']},{entry['spanId']}]")
 
     segments, records = run_app(binary, tmp_path, {"SW_AGENT_LOG_TRACING_ENABLE": "false"})
     assert len(segments) == 1
@@ -266,4 +267,5 @@ def test_a_version_outside_the_range_is_left_alone(tmp_path):
         if name.startswith("logrus"):
             assert "SW_CTX" not in fields, name
         else:
-            assert stamp(fields) == f"[{SERVICE},,{segment['traceId']},{segment['traceSegmentId']},{entry['spanId']}]"
+            assert stamp(fields) == (f"[{SERVICE},{segment['serviceInstance']},{segment['traceId']},"
+                                     f"{segment['traceSegmentId']},{entry['spanId']}]")

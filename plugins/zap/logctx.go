@@ -4,17 +4,7 @@
 // the copies identical).
 package logctx
 
-import (
-	"sync"
-	_ "unsafe" // for go:linkname
-)
-
-// skywagoLogEnvs returns the environment the process started with: the runtime's copy, which it
-// hands to package syscall under this name. The logging packages cannot import os (zapcore and
-// log/slog do not), and the agent read its SW_* settings from this same environment at start.
-//
-//go:linkname skywagoLogEnvs syscall.runtime_envs
-func skywagoLogEnvs() []string
+import "sync"
 
 var (
 	skywagoLogOnce     sync.Once
@@ -23,44 +13,29 @@ var (
 	skywagoLogIdentity string // "service,instance,"
 )
 
-// skywagoLogSettings reads, once, the settings SkyWalking's Go agent has for this:
-// SW_AGENT_LOG_TRACING_ENABLE (default true), SW_AGENT_LOG_TRACING_KEY (default SW_CTX), and
-// the service and instance names SW_AGENT_NAME and SW_AGENT_INSTANCE_NAME. A name the agent
-// took from elsewhere (its build-time defaults, the executable's name, a random instance) is not
-// in the environment: it is left empty rather than guessed.
-func skywagoLogSettings() {
-	enabled, key, service, instance := true, "SW_CTX", "", ""
-	for _, kv := range skywagoLogEnvs() {
-		name, value := kv, ""
-		for i := 0; i < len(kv); i++ {
-			if kv[i] == '=' {
-				name, value = kv[:i], kv[i+1:]
-				break
-			}
+// skywagoLogSettings reads, once, the settings SkyWalking's Go agent has for this, as the agent
+// sees them (run-time environment over build-time defaults): SW_AGENT_LOG_TRACING_ENABLE
+// (default true), SW_AGENT_LOG_TRACING_KEY (default SW_CTX), and the service and instance names
+// the agent reports under.
+func skywagoLogSettings(t *skywagoTracerABI) {
+	enabled, key, identity := true, "SW_CTX", ",,"
+	if t.Version >= 2 && t.Setting != nil {
+		switch t.Setting("SW_AGENT_LOG_TRACING_ENABLE") {
+		case "false", "FALSE", "False", "f", "F", "0":
+			enabled = false
 		}
-		switch name {
-		case "SW_AGENT_LOG_TRACING_ENABLE":
-			switch value {
-			case "false", "FALSE", "False", "f", "F", "0":
-				enabled = false
-			}
-		case "SW_AGENT_LOG_TRACING_KEY":
-			if value != "" {
-				key = value
-			}
-		case "SW_AGENT_NAME":
-			service = value
-		case "SW_AGENT_INSTANCE_NAME":
-			instance = value
+		if k := t.Setting("SW_AGENT_LOG_TRACING_KEY"); k != "" {
+			key = k
 		}
+		identity = t.Setting("SW_AGENT_NAME") + "," + t.Setting("SW_AGENT_INSTANCE_NAME") + ","
 	}
-	skywagoLogEnabled, skywagoLogKey, skywagoLogIdentity = enabled, key, service+","+instance+","
+	skywagoLogEnabled, skywagoLogKey, skywagoLogIdentity = enabled, key, identity
 }
 
 // skywagoLogContext returns the field to stamp on a record written now by this goroutine:
 // ok is false outside a trace (or in an unsampled one), and the record is left as it is.
 func skywagoLogContext(t *skywagoTracerABI) (key, value string, ok bool) {
-	skywagoLogOnce.Do(skywagoLogSettings)
+	skywagoLogOnce.Do(func() { skywagoLogSettings(t) })
 	if !skywagoLogEnabled {
 		return "", "", false
 	}

@@ -10,12 +10,12 @@ package abi
 import "skywago.dev/agent/core"
 
 // Version is the number of the last TracerABI layout this agent fills.
-const Version = 1
+const Version = 2
 
 // TracerABI is the table of functions instrumented packages call. Keep it byte-for-byte in step
 // with docs/ABI.md and with the generated mirror of it; only append fields.
 type TracerABI struct {
-	Version int // ABIVersion = 1
+	Version int // ABIVersion = 2
 
 	// kind: 0 = Entry, 1 = Exit, 2 = Local. For Entry, extract reads incoming headers (nil: none).
 	// For Exit, inject receives the propagation headers to send (sw8, sw8-correlation), nil: none.
@@ -39,6 +39,12 @@ type TracerABI struct {
 
 	// InterceptorPanic counts a panic recovered inside an interceptor (never re-raised).
 	InterceptorPanic func(plugin string, recovered any)
+
+	// Version 2.
+
+	// Setting returns the agent's effective value of an SW_* setting: the service and instance
+	// names it reports under, else the environment over the build-time defaults ("" if unset).
+	Setting func(key string) string
 }
 
 // New returns a table wired to package core.
@@ -56,6 +62,7 @@ func New() *TracerABI {
 		End:              func(span any) { asSpan(span).End() },
 		ActiveIDs:        core.ActiveIDs,
 		InterceptorPanic: recordInterceptorPanic,
+		Setting:          core.Setting,
 	}
 }
 

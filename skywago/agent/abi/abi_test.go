@@ -25,6 +25,7 @@ type generatedMirror struct {
 	End              func(span any)
 	ActiveIDs        func() (traceID, segmentID string, spanID int32)
 	InterceptorPanic func(plugin string, recovered any)
+	Setting          func(key string) string
 }
 
 func TestTableWorksThroughAMirrorType(t *testing.T) {
@@ -35,8 +36,11 @@ func TestTableWorksThroughAMirrorType(t *testing.T) {
 	core.Start(cfg)
 
 	table := (*generatedMirror)(unsafe.Pointer(New()))
-	if table.Version != 1 {
+	if table.Version != 2 {
 		t.Fatalf("Version = %d", table.Version)
+	}
+	if got := table.Setting("SW_AGENT_NAME"); got != cfg.ServiceName {
+		t.Fatalf("Setting(SW_AGENT_NAME) = %q, want %q", got, cfg.ServiceName)
 	}
 	if span := table.StartSpan(0, "GET:/health", "", nil, nil); span != nil {
 		t.Fatalf("an ignored entry must come back as an untyped nil, got %#v", span)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -207,4 +208,27 @@ func defaultInstanceName() string {
 	}
 	id := appendHex64(appendHex64(nil, rand.Uint64()), rand.Uint64())
 	return string(id) + "@" + host
+}
+
+var builtDefaultsOnce = sync.OnceValue(func() map[string]string {
+	return decodeBuildDefaults(buildDefaults, func(string) {}) // LoadConfig already warned
+})
+
+// Setting returns the effective value of one SW_* setting, as the agent sees it: the service
+// and instance names it reports under, else the environment over the build-time defaults ("" when
+// neither sets it). Instrumented packages reach it through the tracer table (plugins that read
+// settings of their own, such as the log plugins' SW_AGENT_LOG_TRACING_KEY).
+func Setting(key string) string {
+	if t := currentTracer(); t != nil {
+		switch key {
+		case "SW_AGENT_NAME":
+			return t.service
+		case "SW_AGENT_INSTANCE_NAME":
+			return t.instance
+		}
+	}
+	if v, ok := os.LookupEnv(key); ok && v != "" {
+		return v
+	}
+	return builtDefaultsOnce()[key]
 }

@@ -5,8 +5,10 @@ and its <advice>After runs when the function returns (seeing and able to change 
 At the line of the opening brace, with no new line:
 
     func (c *Client) do(req *Request) (skywagoR0 *Response, skywagoR1 error) { if skywagoInv := \
-        skywagoBefore_nethttp_1(c, &req, &skywagoR0, &skywagoR1); skywagoInv.Skip { return } else \
-        { defer skywagoAfter_nethttp_1(skywagoInv, c, &req, &skywagoR0, &skywagoR1) };
+        skywagoBefore_nethttp_1(c, &req, &skywagoR0, &skywagoR1); skywagoInv != nil { if \
+        skywagoInv.Skip { return }; defer skywagoAfter_nethttp_1(skywagoInv, c, &req, &skywagoR0, &skywagoR1) };
+
+(Before returns nil when no agent is linked: then nothing is allocated or deferred.)
 
 Unnamed parameters and results get names (an insertion on their own line); the glue functions
 recover any panic of the advice, so an interceptor can never crash the application.
@@ -117,8 +119,8 @@ class InterceptRule(Rule):
         after = f"skywagoAfter_{glue_id}"
         body = fn_node.child_by_field_name("body")
         inserted = (
-            f" if skywagoInv := {before}({call_args}); skywagoInv.Skip {{ return }} else "
-            f"{{ defer {after}(skywagoInv{', ' if call_args else ''}{call_args}) }};"
+            f" if skywagoInv := {before}({call_args}); skywagoInv != nil {{ if skywagoInv.Skip {{ return }}; "
+            f"defer {after}(skywagoInv{', ' if call_args else ''}{call_args}) }};"
         )
         ws.edit(name, Edit.insert(body.start_byte + 1, inserted, self.name))
         ws.add_file(

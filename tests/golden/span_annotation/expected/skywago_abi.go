@@ -24,6 +24,7 @@ type skywagoTracerABI struct {
 	End              func(span interface{})
 	ActiveIDs        func() (traceID, segmentID string, spanID int32)
 	InterceptorPanic func(plugin string, recovered interface{})
+	Setting          func(key string) string // version 2
 }
 
 func skywagoTracer() *skywagoTracerABI {
