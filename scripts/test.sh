@@ -8,6 +8,8 @@ export SKYWAGO_GO_VERSIONS="$("$repo/scripts/go-toolchains.sh" | tr '\n' ' ')"
 echo "== Go releases under test: $SKYWAGO_GO_VERSIONS"
 echo "== agent core: go test -race"
 (cd "$repo/skywago/agent" && go test -race -count=1 ./core/...)
+echo "== database and cache servers for the data-store plugin tests (scripts/install-servers.sh)"
+"$repo/scripts/install-servers.sh"
 echo "== pytest"
 cd "$repo"
 exec "$bin/python" -m pytest "$@"

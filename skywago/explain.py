@@ -35,7 +35,7 @@ def run(args: list[str]) -> int:
     rules = rules_for_build(build_config, on_plugin_error=lambda err: print(f"! plugin left out: {err}"))
     failures = 0
     for pkg_json in _json_stream(listed.stdout):
-        pkg = _package_input(pkg_json, version)
+        pkg = _package_input(pkg_json, version, build_config.module_versions)
         try:
             result = rewrite_package(pkg, rules)
         except RewriteError as err:
@@ -55,7 +55,7 @@ def run(args: list[str]) -> int:
     return 1 if failures and build_config.strict else 0
 
 
-def _package_input(pkg_json: dict, go_version: str) -> PackageInput:
+def _package_input(pkg_json: dict, go_version: str, explicit_versions: dict[str, str]) -> PackageInput:
     directory = pkg_json.get("Dir", "")
     names = pkg_json.get("GoFiles", []) + pkg_json.get("CgoFiles", [])
     files = []
@@ -64,7 +64,11 @@ def _package_input(pkg_json: dict, go_version: str) -> PackageInput:
         with open(path, "rb") as f:
             files.append(SourceFile(name, path, f.read()))
     is_main = pkg_json.get("Name") == "main"
+    module = pkg_json.get("Module") or {}
+    versions = {module["Path"]: module["Version"]} if module.get("Version") else {}
+    versions.update(explicit_versions)
     return PackageInput(
+        module_versions=versions,
         import_path=pkg_json["ImportPath"],
         go_version=go_version,
         files=tuple(files),
