@@ -5,8 +5,12 @@
 - `skywago_go_binary(name, binary)`: the same as a target (bazel run, or a dependency).
 - `SkywagoArchiveInfo`: what the aspect provides for each Go target.
 
+Both build with skywago's instrumented Go SDK (the `skywago` module extension, bazel/extensions.bzl),
+which the aspect selects itself: no flag needed, and plain builds keep your Go SDK.
+
 Settings (command line or .bazelrc): `--@skywago//bazel:config=LABEL`, `--@skywago//bazel:strict`,
-`--@skywago//bazel:agent=LABEL`, `--@skywago//bazel:rewriter_tool=LABEL`. See bazel/README.md.
+`--@skywago//bazel:agent=LABEL`, `--@skywago//bazel:worker=false`,
+`--@skywago//bazel:rewriter_tool=LABEL`. See bazel/README.md.
 """
 
 load("//bazel/private:aspect.bzl", _skywago_aspect = "skywago_aspect")

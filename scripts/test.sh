@@ -8,6 +8,14 @@ export SKYWAGO_GO_VERSIONS="$("$repo/scripts/go-toolchains.sh" | tr '\n' ' ')"
 echo "== Go releases under test: $SKYWAGO_GO_VERSIONS"
 echo "== agent core: go test -race"
 (cd "$repo/skywago/agent" && go test -race -count=1 ./core/...)
+# The Bazel front door's tests (tests/bazel/, and the "bazel" cases of the end-to-end tests) run
+# in a Debian sid chroot with Bazel 7: made here (root; idempotent, ~1 s when it exists).
+# SKYWAGO_BAZEL_TESTS=0 leaves them out (they then show as skipped, with the reason).
+if [ "${SKYWAGO_BAZEL_TESTS:-1}" = 1 ]; then
+  echo "== Bazel: sid chroot (scripts/bazel/setup.sh)"
+  "$repo/scripts/bazel/setup.sh"
+  export SKYWAGO_BAZEL_TESTS=1
+fi
 echo "== database and cache servers for the data-store plugin tests (scripts/install-servers.sh)"
 "$repo/scripts/install-servers.sh"
 echo "== pytest"

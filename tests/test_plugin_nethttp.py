@@ -5,6 +5,7 @@ import subprocess
 
 import pytest
 
+import frontdoors
 import gotool
 import services
 import traces
@@ -30,7 +31,12 @@ def run_chain(httpchain, tmp_path, path, headers=None):
     return status, body, fe, be, be_port, fe_port
 
 
-def test_request_across_two_services_is_one_trace(httpchain, tmp_path):
+@pytest.mark.parametrize("front_door", frontdoors.FRONT_DOORS)
+def test_request_across_two_services_is_one_trace(front_door, request, tmp_path):
+    if front_door == "toolexec":
+        httpchain = request.getfixturevalue("httpchain")
+    else:
+        httpchain = frontdoors.build(front_door, "httpchain", tmp_path)
     status, body, fe, be, be_port, fe_port = run_chain(httpchain, tmp_path, "/checkout?item=tea&item=jam")
     assert (status, body) == (200, "total=600\n")
     (fe_segment,) = fe

@@ -6,10 +6,14 @@ import subprocess
 
 import pytest
 
+import frontdoors
 import gotool
 import traces
 
 GO_VERSIONS = os.environ.get("SKYWAGO_GO_VERSIONS", "").split() or [None]
+# toolexec on every Go release under test; Bazel with its workspace's SDK.
+FRONT_DOOR_BUILDS = [pytest.param("toolexec", v, id=f"toolexec-{v}" if v else "toolexec") for v in GO_VERSIONS] + [
+    pytest.param("bazel", None, id="bazel")]
 
 
 @pytest.fixture(scope="module")
@@ -17,10 +21,13 @@ def shim():
     return gotool.shim_path()
 
 
-def build_and_run_demo(tmp_path, shim, go_version=None, env_extra=None):
-    demo = gotool.REPO / "examples" / "demo"
-    env = gotool.go_env(**({"GOTOOLCHAIN": f"go{go_version}"} if go_version else {}))
-    gotool.go_build(demo, tmp_path / "demo", toolexec=shim, env=env)
+def build_and_run_demo(tmp_path, shim, go_version=None, env_extra=None, front_door="toolexec"):
+    if front_door == "toolexec":
+        demo = gotool.REPO / "examples" / "demo"
+        env = gotool.go_env(**({"GOTOOLCHAIN": f"go{go_version}"} if go_version else {}))
+        gotool.go_build(demo, tmp_path / "demo", toolexec=shim, env=env)
+    else:
+        frontdoors.build(front_door, "demo", tmp_path)
     out = tmp_path / "segments.json"
     run_env = gotool.go_env(SW_AGENT_NAME="demo", SW_AGENT_REPORTER_FILE_PATH=str(out), **(env_extra or {}))
     done = subprocess.run([tmp_path / "demo"], capture_output=True, text=True, env=run_env, timeout=60)
@@ -29,9 +36,9 @@ def build_and_run_demo(tmp_path, shim, go_version=None, env_extra=None):
     return traces.read_segments(out)
 
 
-@pytest.mark.parametrize("go_version", GO_VERSIONS)
-def test_goroutines_join_the_trace_of_their_creator(tmp_path, shim, go_version):
-    segments = build_and_run_demo(tmp_path, shim, go_version)
+@pytest.mark.parametrize("front_door, go_version", FRONT_DOOR_BUILDS)
+def test_goroutines_join_the_trace_of_their_creator(tmp_path, shim, front_door, go_version):
+    segments = build_and_run_demo(tmp_path, shim, go_version, front_door=front_door)
     by_name = traces.spans_by_name(segments)
     main_segment, checkout = traces.one(by_name, "checkout")
     _, charge = traces.one(by_name, "payments/charge")

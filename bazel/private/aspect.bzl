@@ -1,14 +1,20 @@
-"""skywago_aspect: rebuild a Go program's packages from rewritten sources.
+"""skywago_aspect: rebuild a Go program's packages from rewritten sources, with the instrumented
+Go SDK, and link it with the agent.
 
 Written against rules_go v0.63.0: public `go_context`, `GoInfo`, `GoArchive`, `go.archive`,
 `go.binary`; private `CGO_ATTRS`/`CGO_FRAGMENTS`/`CGO_TOOLCHAINS` (what `go_rule` adds, which an
-aspect must add by hand so its go_context computes the same build mode as go_library's).
+aspect must add by hand so its go_context computes the same build mode as go_library's), and the
+go context's `toolchain`/`sdk`/`stdlib`/`env` fields, which it points at the instrumented SDK
+(instrumented.bzl).
 """
 
 load("@bazel_skylib//rules:common_settings.bzl", "BuildSettingInfo")
 load("@io_bazel_rules_go//go:def.bzl", "GoArchive", "GoInfo", "go_context")
 load("@io_bazel_rules_go//go/private:common.bzl", "GO_TOOLCHAIN")
 load("@io_bazel_rules_go//go/private:context.bzl", "CGO_ATTRS", "CGO_FRAGMENTS", "CGO_TOOLCHAINS")
+load("@skywago_module_versions//:versions.bzl", "MODULE_VERSIONS")
+load("@skywago_plugins//:index.bzl", "PLUGINS", "PLUGINS_BY_PACKAGE")
+load(":instrumented.bzl", "SkywagoGoInfo", "instrumented_sdk_transition")
 load(":providers.bzl", "SkywagoArchiveInfo")
 load(":rewrite.bzl", "emit_rewrite")
 
@@ -20,8 +26,9 @@ def _fields(s, **overrides):
     d.update(overrides)
     return d
 
-def _aspect_go(ctx, source, name):
-    """A GoContext for the aspect's target, computed like the target's own.
+def _aspect_go(ctx, source, name, instrumented):
+    """A GoContext for the aspect's target, computed like the target's own, but with the
+    instrumented SDK's toolchain and standard library (`instrumented`: SkywagoGoInfo).
 
     `name` (a target name in the same package) replaces the label's name in `go.label`: rules_go
     derives some output paths from it (a cgo package's `<name>_/<lib>.cgo` directory), which must
@@ -52,11 +59,47 @@ def _aspect_go(ctx, source, name):
         expand_location = ctx.expand_location,
         expand_make_variables = ctx.expand_make_variables,
     )
+    # The instrumented SDK: its compiler, builder and tools, its standard library (GOROOT of the
+    # compile and link actions). Same fields go_context() derives from the resolved toolchain.
+    toolchain = instrumented.toolchain
+    env = dict(go.env)
+    env["GOROOT"] = instrumented.stdlib.root_file.dirname
+    env["GOEXPERIMENT"] = toolchain.sdk.experiments
     return struct(**_fields(
         go,
         _ctx = rule_ctx,
         label = ctx.label.same_package_label(name),
+        toolchain = toolchain,
+        sdk = toolchain.sdk,
+        stdlib = instrumented.stdlib,
+        env = env,
+        env_for_path_mapping = {k: v for k, v in env.items() if k != "GOROOT"},
+        archive = toolchain.actions.archive,
+        binary = toolchain.actions.binary,
+        link = toolchain.actions.link,
     ))
+
+def _module_version(ctx, importpath):
+    """{module: version} for the module providing importpath: a `skywago_module=PATH@VERSION` tag
+    on the target, else the longest module path of @skywago_module_versions that prefixes it."""
+    for tag in getattr(ctx.rule.attr, "tags", []):
+        if tag.startswith("skywago_module="):
+            module, _, version = tag[len("skywago_module="):].rpartition("@")
+            return {module: version}
+    best = ""
+    for module in MODULE_VERSIONS:
+        if (importpath == module or importpath.startswith(module + "/")) and len(module) > len(best):
+            best = module
+    return {best: MODULE_VERSIONS[best]} if best else {}
+
+def _plugin_files(ctx, importpath):
+    """The files of the plugins that target importpath: the only plugin inputs of its rewrite."""
+    names = PLUGINS_BY_PACKAGE.get(importpath, [])
+    files = []
+    for target in ctx.attr._plugins:
+        if target.label.name[len("plugin_"):] in names:
+            files.extend(target[DefaultInfo].files.to_list())
+    return files
 
 def _relocate(ctx, out_dir, files):
     """Symlinks files of the package into out_dir, keeping their path below the package.
@@ -116,10 +159,15 @@ def _skywago_aspect_impl(target, ctx):
     # stays as it was.
     deps = [deps_by_label.get(a.data.label, a) for a in source.deps]
 
+    sdk_target = ctx.attr._instrumented
+    if type(sdk_target) == "list":
+        sdk_target = sdk_target[0]
+    inst = sdk_target[SkywagoGoInfo]
+
     is_binary = ctx.rule.kind in _BINARY_KINDS
     linkable_imports = []
-    if is_binary and source.is_main and GoArchive in ctx.attr._agent:
-        agent = ctx.attr._agent[GoArchive]
+    if is_binary and source.is_main and inst.agent:
+        agent = inst.agent
         linkable_imports.append(agent.data.importpath)
         if agent.data.importpath not in [a.data.importpath for a in deps]:
             deps.append(agent)
@@ -130,7 +178,7 @@ def _skywago_aspect_impl(target, ctx):
     out_dir = "_skywago/" + ctx.label.name
     archive_name = "{}/{}".format(out_dir, ctx.label.name.rpartition("/")[2])
 
-    go = _aspect_go(ctx, source, archive_name)
+    go = _aspect_go(ctx, source, archive_name, inst)
 
     # Rewrite the package's .go files (cgo files included: the rewriter sees `import "C"` and its
     # preamble, and must keep them together); the package's other files follow them into out_dir.
@@ -150,6 +198,9 @@ def _skywago_aspect_impl(target, ctx):
             linkable_imports = linkable_imports,
             config = _single_file(ctx.attr._config, "--@skywago//bazel:config"),
             strict = ctx.attr._strict[BuildSettingInfo].value,
+            module_versions = _module_version(ctx, source.importpath),
+            plugin_files = _plugin_files(ctx, source.importpath),
+            worker = ctx.attr._worker[BuildSettingInfo].value,
             label = ctx.label,
         )
         srcs = rewritten.srcs + _relocate(ctx, out_dir, [f for f in source.srcs if f not in go_srcs])
@@ -219,9 +270,18 @@ Provides SkywagoArchiveInfo.""",
             executable = True,
             cfg = "exec",
         ),
-        "_agent": attr.label(default = Label("//bazel:agent")),
+        # The instrumented SDK's toolchain and standard library, and the agent compiled with
+        # them: a configuration with sdk_name set to the instrumented SDK (instrumented.bzl).
+        "_instrumented": attr.label(
+            default = Label("//bazel:instrumented_go"),
+            cfg = instrumented_sdk_transition,
+            providers = [SkywagoGoInfo],
+        ),
+        # The plugin folders (one filegroup per plugin); each rewrite gets those targeting it.
+        "_plugins": attr.label_list(default = [Label("//:plugin_" + name) for name in sorted(PLUGINS)]),
         "_config": attr.label(default = Label("//bazel:config"), allow_files = True),
         "_strict": attr.label(default = Label("//bazel:strict")),
+        "_worker": attr.label(default = Label("//bazel:worker")),
     },
     fragments = CGO_FRAGMENTS,
     toolchains = [GO_TOOLCHAIN] + CGO_TOOLCHAINS,

@@ -30,6 +30,8 @@ def emit_rewrite(
         config = None,
         strict = False,
         module_versions = {},
+        plugin_files = [],
+        worker = False,
         label = None):
     """Runs the rewriter over one package's Go files.
 
@@ -48,6 +50,12 @@ def emit_rewrite(
       config: File or None: build-time config (--config).
       strict: bool: fail instead of warning when the package cannot be rewritten (--strict).
       module_versions: dict module path -> version (--module-version MOD=VER).
+      plugin_files: list of File: the files of the plugins that target this package, and only
+        those: an edit of another plugin must not invalidate this action. The rewriter gets
+        `--noinstalled-plugins` and `--plugin DIR` for each (the folders of their plugin.toml),
+        so it reads no other plugin, sandboxed or not (a persistent worker is not sandboxed).
+      worker: run it as a Bazel persistent worker (the rewriter must speak the worker protocol,
+        as //bazel:rewriter does): arguments in a params file, one process for many actions.
       label: Label for the progress message.
 
     Returns:
@@ -68,6 +76,9 @@ def emit_rewrite(
     manifest = actions.declare_file("{}/{}".format(out_dir, MANIFEST_FILE))
 
     args = actions.args()
+    if worker:
+        args.use_param_file("@%s", use_always = True)
+        args.set_param_file_format("multiline")
     args.add("--importpath", importpath)
     args.add("--go-version", _go_version(go_version))
     args.add("--out-dir", manifest.dirname)
@@ -76,7 +87,12 @@ def emit_rewrite(
     args.add_all(linkable_imports, before_each = "--linkable-import")
     for mod, ver in sorted(module_versions.items()):
         args.add("--module-version", "{}={}".format(mod, ver))
-    inputs = list(srcs)
+    inputs = list(srcs) + list(plugin_files)
+    args.add("--noinstalled-plugins")
+    args.add_all(
+        sorted([f.dirname for f in plugin_files if f.basename == "plugin.toml"]),
+        before_each = "--plugin",
+    )
     if config:
         args.add("--config", config)
         inputs.append(config)
@@ -89,6 +105,10 @@ def emit_rewrite(
         arguments = [args],
         inputs = inputs,
         outputs = outs + [added, manifest],
+        execution_requirements = {
+            "supports-workers": "1",
+            "requires-worker-protocol": "json",
+        } if worker else {},
         mnemonic = "SkywagoRewrite",
         progress_message = "skywago: rewriting %s (%s)" % (importpath, label or out_dir),
     )

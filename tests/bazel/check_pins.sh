@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The archives in scripts/bazel/distfiles.txt and the pins in tests/bazel/*/MODULE.bazel agree
-# (same file names, same checksums): otherwise --distdir would not serve what Bazel asks for.
+# The archives in scripts/bazel/distfiles.txt and the pins in tests/bazel/*/MODULE.bazel and in
+# bazel/extensions.bzl (the default SDK skywago instruments) agree (same file names, same
+# checksums): otherwise --distdir would not serve what Bazel asks for.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 python3 - "$repo" <<'PY'
@@ -12,7 +13,7 @@ for line in (repo / "scripts/bazel/distfiles.txt").read_text().splitlines():
         sha, path = line.split()
         dist[path.rsplit("/", 1)[1]] = (sha, path)
 bad = 0
-for mod in sorted(repo.glob("tests/bazel/*/MODULE.bazel")):
+for mod in sorted(repo.glob("tests/bazel/*/MODULE.bazel")) + [repo / "bazel/extensions.bzl"]:
     text = mod.read_text()
     # archive_override(integrity = "sha256-...", urls = [".../NAME"])
     for m in re.finditer(r'archive_override\((.*?)\n\)', text, re.S):

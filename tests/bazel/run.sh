@@ -5,10 +5,14 @@
 #   tests/bazel/run.sh --cold     # first wipe this workspace's output base and the shared caches
 #   tests/bazel/run.sh --offline  # run every Bazel step with networking cut off (unshare -n)
 #
-# What it checks: the plain go_binary builds and runs; the aspect builds an instrumented binary
-# that runs; skywago_go_binary works with `bazel run` and as a test's data dependency; the
-# rewriter's Python packages import inside actions. The rewriter is the copy-through test double
-# (tools/copy_rewriter.py) until the engine's skywago/bazel_rewriter.py exists.
+# What it checks, with the real rewriter (skywago/bazel_rewriter.py), the instrumented SDK and the
+# agent: the plain go_binary builds and runs with the plain SDK; the aspect builds the instrumented
+# binary of the unchanged go_binary, which serves, answers like the plain one and reports its
+# spans; a second build runs no action; skywago_go_binary works with `bazel run` and as a test's
+# data dependency; the repository's examples (@examples) build plain and instrumented; the
+# instrumented SDK, module versions and the rewriter's Python packages are as expected (bazel test
+# //...). Then, with the copy-through TEST DOUBLE (--config=plumbing), the plumbing: rewritten
+# sources of cgo and embed packages reach the binary.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -57,7 +61,12 @@ if [ $inner = 0 ]; then
     fi
 fi
 mapfile -t timings < <(cat /tmp/skywago-bazel-timings.* 2>/dev/null; rm -f /tmp/skywago-bazel-timings.*)
-[ $offline = 1 ] && trap 'bz shutdown >/dev/null 2>&1 || true' EXIT
+log=$(mktemp)
+cleanup() {
+    rm -f "$log"
+    if [ $offline = 1 ]; then bz shutdown >/dev/null 2>&1 || true; fi
+}
+trap cleanup EXIT
 
 expect() {  # expect WANT CMD...: CMD's stdout must be WANT
     local want=$1 got; shift
@@ -66,19 +75,44 @@ expect() {  # expect WANT CMD...: CMD's stdout must be WANT
     echo "ok: $*  ->  $got"
 }
 
+actions() {  # actions NAME: the "N processes" line of the last Bazel command's output
+    sed -n 's/^INFO: \([0-9]* process.*\)$/\1/p' "$1" | tail -1
+}
+aspect=(--aspects=@skywago//bazel:defs.bzl%skywago_aspect --output_groups=skywago)
+
 timed "build (plain)" bz build //app:server
 timed "no-op rebuild" bz build //app:server
 expect "200 hello, bazel" bz run --ui_event_filters=-info,-stdout,-stderr --noshow_progress //app:server -- -selftest
+# The plain build is plain: your Go SDK, no instrumented runtime, no agent.
+plain=$(bz cquery --output=files //app:server 2>/dev/null | tail -1)
+execroot=$(bz info execution_root 2>/dev/null)
+[ -f "$ROOT$execroot/$plain" ] || { echo "FAIL: no $ROOT$execroot/$plain" >&2; exit 1; }
+if grep -q -e skywago_getContext -e skywago.dev/agent "$ROOT$execroot/$plain"; then
+    echo "FAIL: the plain //app:server contains skywago's runtime or agent" >&2; exit 1
+fi
+echo "ok: the plain //app:server has no skywago code"
 
-timed "build (aspect)" bz build //app:server \
-    --aspects=@skywago//bazel:defs.bzl%skywago_aspect --output_groups=skywago
-timed "no-op rebuild (aspect)" bz build //app:server \
-    --aspects=@skywago//bazel:defs.bzl%skywago_aspect --output_groups=skywago
+timed "build (aspect)" bz build //app:server "${aspect[@]}"
+timed "no-op rebuild (aspect)" bz build //app:server "${aspect[@]}" 2> "$log"
+cat "$log" >&2
+case "$(actions "$log")" in
+    "0 processes"*|"1 process: 1 internal"*) echo "ok: second aspect build: $(actions "$log")" ;;
+    *) echo "FAIL: the second aspect build ran actions: $(actions "$log")" >&2; exit 1 ;;
+esac
 bin=$(bz info bazel-bin 2>/dev/null)
-expect "200 hello from skywago, bazel" sw_chroot "$bin/app/_skywago/server/bin/server" -selftest
+sw_chroot rm -f /tmp/skywago-run-sh.json
+expect "200 hello, bazel" sw_chroot env SW_AGENT_REPORTER_FILE_PATH=/tmp/skywago-run-sh.json \
+    "$bin/app/_skywago/server/bin/server" -selftest
+grep -q skywago_getContext "$ROOT$bin/app/_skywago/server/bin/server" \
+    || { echo "FAIL: the aspect-built server has no instrumented runtime" >&2; exit 1; }
+grep -q '"operationName":"GET:/hello"' "$ROOT/tmp/skywago-run-sh.json" \
+    || { echo "FAIL: the aspect-built server reported no GET:/hello span" >&2; exit 1; }
+echo "ok: the aspect-built server reported $(grep -c . "$ROOT/tmp/skywago-run-sh.json") segments"
 
-expect "200 hello from skywago, bazel" bz run --ui_event_filters=-info,-stdout,-stderr --noshow_progress //app:server_skywago -- -selftest
-timed "test //..." bz test //... --test_output=errors
+expect "200 hello, bazel" bz run --ui_event_filters=-info,-stdout,-stderr --noshow_progress //app:server_skywago -- -selftest
+timed "examples (aspect)" bz build @examples//demo:demo @examples//httpchain:httpchain "${aspect[@]}"
+timed "test //... @examples//..." bz test //... @examples//... --test_output=errors
+timed "test plumbing (double)" bz test --config=plumbing //app:plumbing --test_output=errors
 
 echo "== timings"
 printf '%s\n' "${timings[@]}"

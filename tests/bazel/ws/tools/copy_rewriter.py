@@ -2,7 +2,7 @@
 
     copy_rewriter.py --importpath P --go-version V --out-dir DIR [--main]
                      [--linkable-import P ...] [--module-version MOD=VER ...] [--config FILE]
-                     [--strict] SRC...
+                     [--strict] [--noinstalled-plugins] [--plugin DIR ...] SRC...
 
 Copies every SRC into DIR (same basename) behind a `//line SRC:1` directive (so the binary records
 the original path, as a plain build does, not bazel-out/.../_skywago/...), always adds DIR/skywago_added.go (`package <name>`
@@ -33,6 +33,8 @@ def main(argv):
     ap.add_argument("--module-version", action="append", default=[])
     ap.add_argument("--config")
     ap.add_argument("--strict", action="store_true")
+    ap.add_argument("--noinstalled-plugins", action="store_true")  # plugins: ignored (copies)
+    ap.add_argument("--plugin", action="append", default=[])
     ap.add_argument("srcs", nargs="+")
     args = ap.parse_args(argv)
 
