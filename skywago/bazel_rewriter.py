@@ -2,7 +2,7 @@
 
     python3 -m skywago.bazel_rewriter --importpath IMPORTPATH --go-version go1.26.8 --out-dir DIR
         [--main] [--linkable-import PATH ...] [--module-version MOD=VER ...] [--config FILE]
-        [--strict] SRC...
+        [--strict] [--noinstalled-plugins] [--plugin DIR ...] SRC...
 
 Writes exactly the outputs the action declares: DIR/<basename> for every SRC (rewritten, or a
 copy), DIR/skywago_added.go (everything the engine adds, merged; a bare package clause when
@@ -37,6 +37,9 @@ flags.DEFINE_multi_string("linkable-import", [], "import paths this package's co
 flags.DEFINE_multi_string("module-version", [], "MODULE=VERSION of the module providing the package")
 flags.DEFINE_string("config", None, "skywago build config (TOML)")
 flags.DEFINE_bool("strict", False, "a package that cannot be rewritten fails the action")
+flags.DEFINE_bool("installed-plugins", True, "use the installed plugins (and SKYWAGO_PLUGIN_PATH); "
+                  "Bazel passes --noinstalled-plugins and names the plugins that target the package with --plugin")
+flags.DEFINE_multi_string("plugin", [], "a plugin folder (with plugin.toml) to use; repeatable")
 flags.mark_flags_as_required(["importpath", "go-version", "out-dir"])
 
 
@@ -61,7 +64,7 @@ def rewrite(srcs: list[str], build_config: config.BuildConfig) -> tuple[dict[str
             raise RewriteError(FLAGS.importpath, "plugins", f"a plugin does not load: {error}")
         sys.stderr.write(f"skywago: warning: plugin left out: {error}\n")
 
-    result = rewrite_package(pkg, rules_for_build(build_config, on_plugin_error=plugin_error))
+    result = rewrite_package(pkg, _rules(build_config, plugin_error))
     outputs = {f.name: result.edited.get(f.name, f.content) for f in files}
     package = _package_name(files)
     try:
@@ -69,6 +72,32 @@ def rewrite(srcs: list[str], build_config: config.BuildConfig) -> tuple[dict[str
     except (gomerge.MergeError, ValueError) as err:
         raise RewriteError(FLAGS.importpath, "bazel", f"cannot merge added files: {err}") from err
     return outputs, added, list(result.link_needs)
+
+
+def _rules(build_config: config.BuildConfig, plugin_error):
+    """The engine's rules for this build. With --noinstalled-plugins, only the plugin folders named
+    by --plugin (Bazel declares exactly those as the action's inputs, so the rewriter reads
+    nothing else, sandboxed or not)."""
+    if FLAGS["installed-plugins"].value and not FLAGS.plugin:
+        return rules_for_build(build_config, on_plugin_error=plugin_error)
+    from skywago.engine import plugins
+    from skywago.engine.rules import builtin_rules, plugin_rules
+    from skywago.engine.transforms.intercept import InterceptRule
+
+    rules = builtin_rules()
+    if FLAGS["installed-plugins"].value:
+        installed, errors = plugin_rules()
+        rules += installed
+        for error in errors:
+            plugin_error(error)
+    for directory in FLAGS.plugin:
+        try:
+            plugin = plugins.load(os.path.join(directory, "plugin.toml"))
+        except (plugins.PluginError, OSError) as err:
+            plugin_error(err)
+            continue
+        rules += [InterceptRule(plugin, target) for target in plugin.targets]
+    return [rule for rule in rules if rule.name not in build_config.disabled_rules]
 
 
 def _package_name(files: list[SourceFile]) -> str:
