@@ -113,3 +113,33 @@ def test_library_outside_the_range_is_untouched_with_one_warning(tmp_path, hello
     assert len(warnings) == 1
     assert "package example.com/hello: rule plugin:greeter: example.com/hello v1.0.0 is outside the plugin's range '>=v2.0.0'" in warnings[0]
     assert subprocess.run([tmp_path / "bin"], capture_output=True, text=True).stdout == "ALPHA! BETA! GAMMA!\n"
+
+
+def test_advice_can_skip_the_body_and_a_panicking_advice_never_crashes_the_app(tmp_path, hello):
+    """Before advice that sets the result and skips the body; After advice that panics: the
+    program runs on, each call returns what the advice decided, and the panic is reported once."""
+    root = tmp_path / "my-plugins"
+    advice = textwrap.dedent('''\
+        package advice
+
+        func skywagoShoutBefore(inv *skywagoInvocation, word *string, result *string) {
+            if *word == "beta" {
+                *result = "skipped"
+                inv.Skip = true
+            }
+        }
+        func skywagoShoutAfter(inv *skywagoInvocation, word *string, result *string) {
+            if *word == "gamma" {
+                panic("advice bug")
+            }
+        }
+    ''')
+    write_plugin(root, "skipper", advice=advice)
+    env = gotool.go_env(SKYWAGO_PLUGIN_PATH=str(root), SKYWAGO_CONFIG=str(_version_config(tmp_path)))
+    gotool.go_build(hello, tmp_path / "bin", toolexec=gotool.shim_path(), env=env)
+    done = subprocess.run([tmp_path / "bin"], capture_output=True, text=True,
+                          env=gotool.go_env(SW_AGENT_REPORTER_TYPE="none"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "ALPHA! GAMMA! skipped\n"
+    panics = [l for l in done.stderr.splitlines() if "skipper" in l and "panicked" in l]
+    assert len(panics) == 1 and "advice bug" in panics[0], done.stderr

@@ -52,6 +52,11 @@ sw_mount() {
     for d in "$SKYWAGO_REPO" $SKYWAGO_BAZEL_BINDS; do
         d=$(cd "$d" && pwd -P)
         mkdir -p "$ROOT$d"
+        # A mount can be stale: the directory was deleted and made again at the same path (a
+        # fresh clone), and the chroot still shows the old one. Same device and inode, or remount.
+        if mountpoint -q "$ROOT$d" && [ "$(stat -c %d:%i "$d")" != "$(stat -c %d:%i "$ROOT$d" 2>/dev/null)" ]; then
+            umount "$ROOT$d" 2>/dev/null || umount -l "$ROOT$d"
+        fi
         mountpoint -q "$ROOT$d" || mount --bind "$d" "$ROOT$d"
     done
 }
