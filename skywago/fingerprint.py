@@ -20,6 +20,12 @@ def plugin_dirs() -> list[str]:
     return plugin_paths.roots()
 
 
+def user_plugin_dirs() -> list[str]:
+    from skywago import plugin_paths
+
+    return plugin_paths.user_roots()
+
+
 @functools.cache
 def product_fingerprint() -> str:
     digest = hashlib.sha256()
@@ -28,6 +34,11 @@ def product_fingerprint() -> str:
             digest.update(os.path.relpath(path, root).encode() + b"\0")
             with open(path, "rb") as f:
                 digest.update(hashlib.sha256(f.read()).digest())
+    # Where the user's plugin folders are is part of the build's configuration: messages that
+    # name their files are cached with the compile, and must not name a folder from another build.
+    # (The built-in plugins are hashed by content only, so caches stay valid when skywago moves.)
+    for root in user_plugin_dirs():
+        digest.update(b"user-plugins:" + root.encode() + b"\0")
     for dist in ("tree-sitter", "tree-sitter-go", "jinja2"):
         try:
             digest.update(f"{dist}={importlib.metadata.version(dist)}".encode())
