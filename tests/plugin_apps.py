@@ -186,3 +186,47 @@ def sw8_correlation(**values: str) -> str:
 
     return ",".join(base64.b64encode(k.encode()).decode() + ":" + base64.b64encode(v.encode()).decode()
                     for k, v in values.items())
+
+
+HTTP_CLIENT_COMPONENT = 5005  # SkyWalking's GoHttpClient: the net/http client under the frontend
+
+
+def assert_route_chain(binary, tmp_path: pathlib.Path, component: int, frontend_route: str, backend_route: str) -> None:
+    """One request through an instrumented frontend and backend of the same web framework: each
+    process has exactly one Entry span, named after the framework's route (not the raw path),
+    with the framework's component id; the backend's ref points at the frontend's Exit span."""
+    with http_chain(binary, tmp_path) as chain:
+        assert chain.get("/shop/orders/42") == (200, "order 42: 4200\n")
+    fe_port, be_port = chain.fe_port, chain.be_port
+    (fe,) = chain.segments("frontend")
+    (be,) = chain.segments("backend")
+
+    entry = only_entry(fe)
+    assert entry["operationName"] == f"GET:{frontend_route}"
+    assert entry["componentId"] == component and entry["spanLayer"] == "Http" and not entry["isError"]
+    assert traces.tags(entry) == {"http.method": "GET", "url": f"http://127.0.0.1:{fe_port}/shop/orders/42",
+                                  "http.status_code": "200"}
+    assert entry["parentSpanId"] == -1 and not entry.get("refs")
+    (local,) = spans_of(fe, "Local")
+    assert local["operationName"] == "main.fetchPrice" and local["parentSpanId"] == entry["spanId"]
+    (exit_span,) = spans_of(fe, "Exit")
+    assert exit_span["operationName"] == "GET:/items/42/price" and exit_span["parentSpanId"] == local["spanId"]
+    assert exit_span["peer"] == f"127.0.0.1:{be_port}" and exit_span["componentId"] == HTTP_CLIENT_COMPONENT
+
+    assert be["traceId"] == fe["traceId"]
+    server = only_entry(be)
+    assert server["operationName"] == f"GET:{backend_route}"
+    assert server["componentId"] == component and server["spanLayer"] == "Http"
+    assert traces.tags(server) == {"http.method": "GET", "url": f"http://127.0.0.1:{be_port}/items/42/price",
+                                   "http.status_code": "200"}
+    (ref,) = server["refs"]
+    assert ref == {
+        "refType": "CrossProcess",
+        "traceId": fe["traceId"],
+        "parentTraceSegmentId": fe["traceSegmentId"],
+        "parentSpanId": exit_span["spanId"],
+        "parentService": "frontend",
+        "parentServiceInstance": fe["serviceInstance"],
+        "parentEndpoint": f"GET:{frontend_route}",  # renamed before the handler made the call
+        "networkAddressUsedAtPeer": f"127.0.0.1:{be_port}",
+    }
