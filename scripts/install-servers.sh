@@ -1,23 +1,31 @@
 #!/usr/bin/env bash
-# Installs the database and cache servers the data-store plugin tests run on loopback
-# (tests/servers.py starts private instances of them; no system service is started or enabled).
-# Debian/Ubuntu, as root. Idempotent: does nothing when every binary is already there.
-#   PostgreSQL (initdb, pg_ctl, postgres), MariaDB (mariadb-install-db, mariadbd), Redis (redis-server)
+# Installs the Debian packages the tests need (servers they start privately on loopback, tools
+# they run): every scripts/debian-packages.d/*.txt lists "<package> <binary>" lines, the binary
+# being a command name or an absolute path (glob) that proves the package is there. No system
+# service is started or enabled. Debian/Ubuntu, as root. Idempotent: installs only what is missing.
 set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
 
-have_all() {
-  command -v redis-server >/dev/null 2>&1 &&
-    { command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ]; } &&
-    { command -v mariadb-install-db >/dev/null 2>&1 || [ -x /usr/bin/mariadb-install-db ]; } &&
-    { command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; }
+present() {  # present BINARY: a command on PATH, or an absolute path/glob that exists
+    case "$1" in
+    /*) compgen -G "$1" >/dev/null ;;
+    *) command -v "$1" >/dev/null 2>&1 ;;
+    esac
 }
 
-if have_all; then
-  echo "install-servers: postgresql, mariadb and redis are installed"
+missing=()
+while read -r package binary; do
+    case "$package" in ''|'#'*) continue ;; esac
+    present "$binary" || missing+=("$package")
+done < <(cat "$here"/debian-packages.d/*.txt)
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u | sed '/^$/d')
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-servers: every package of scripts/debian-packages.d is installed"
   exit 0
 fi
 if [ "$(id -u)" != 0 ]; then
-  echo "install-servers: run as root (apt-get install)" >&2
+  echo "install-servers: run as root (apt-get install ${missing[*]})" >&2
   exit 1
 fi
 command -v apt-get >/dev/null || { echo "install-servers: needs apt-get (Debian/Ubuntu)" >&2; exit 1; }
@@ -33,10 +41,15 @@ if [ ! -e "$policy" ]; then
 fi
 trap 'if [ -n "$created_policy" ]; then rm -f "$policy"; fi' EXIT
 
-packages="postgresql mariadb-server redis-server"
-if ! apt-get install -y --no-install-recommends $packages; then
+echo "install-servers: apt-get install ${missing[*]}"
+if ! apt-get install -y --no-install-recommends "${missing[@]}"; then
   apt-get update
-  apt-get install -y --no-install-recommends $packages
+  apt-get install -y --no-install-recommends "${missing[@]}"
 fi
-have_all || { echo "install-servers: binaries still missing after apt-get install" >&2; exit 1; }
+still=()
+while read -r package binary; do
+    case "$package" in ''|'#'*) continue ;; esac
+    present "$binary" || still+=("$package ($binary)")
+done < <(cat "$here"/debian-packages.d/*.txt)
+[ ${#still[@]} -eq 0 ] || { echo "install-servers: still missing after apt-get install: ${still[*]}" >&2; exit 1; }
 echo "install-servers: done"

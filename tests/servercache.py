@@ -1,0 +1,100 @@
+"""Heavy test servers, cached by version outside the checkout.
+
+Real backends (a SkyWalking OAP assembled from Maven Central jars, Jaeger built from the Go module
+proxy, Kafka, ...) take minutes to fetch or build. Each is made once per machine, into
+
+    $SKYWAGO_CACHE_DIR/<name>-<version>/        (default /var/cache/skywago)
+
+and reused by every later test session, checkout and CI run. Making one is guarded by a file lock,
+so a session that needs a server another process is still building (scripts/prepare-backends.sh in
+the background, another pytest) waits for it instead of building it twice. A half-made entry is
+never used: the maker writes into a temporary directory that is renamed into place when it is done.
+
+    path = servercache.ensure("zipkin", "3.6.1", make)   # make(dest: pathlib.Path) fills dest
+
+Fixture modules for servers are named tests/backend_<kind>.py; tests/conftest.py loads every one
+of them, so adding a server kind touches no shared file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import pathlib
+import shutil
+import subprocess
+import time
+from typing import Callable
+
+CACHE_ROOT = pathlib.Path(os.environ.get("SKYWAGO_CACHE_DIR", "/var/cache/skywago"))
+
+
+def entry(name: str, version: str) -> pathlib.Path:
+    """Where <name>-<version> lives (whether or not it was made yet)."""
+    return CACHE_ROOT / f"{name}-{version}"
+
+
+@contextlib.contextmanager
+def _locked(name: str, version: str):
+    CACHE_ROOT.mkdir(parents=True, exist_ok=True)
+    lock_path = CACHE_ROOT / f".{name}-{version}.lock"
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def ensure(name: str, version: str, make: Callable[[pathlib.Path], None]) -> pathlib.Path:
+    """The cached <name>-<version>, made by make(tmp_dir) first when missing. Returns its path."""
+    done = entry(name, version)
+    if (done / ".complete").exists():
+        return done
+    with _locked(name, version):
+        if (done / ".complete").exists():  # made by another process while we waited
+            return done
+        tmp = CACHE_ROOT / f".{name}-{version}.tmp-{os.getpid()}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        started = time.monotonic()
+        try:
+            make(tmp)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        (tmp / ".complete").write_text(f"made in {time.monotonic() - started:.1f} s\n")
+        shutil.rmtree(done, ignore_errors=True)
+        os.replace(tmp, done)
+    return done
+
+
+def run(cmd: list[str], cwd=None, env=None, timeout: float = 3600, what: str = "") -> subprocess.CompletedProcess:
+    """Run a maker's command; on failure raise with its output (the cache entry is not made)."""
+    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    if done.returncode != 0:
+        raise AssertionError(f"{what or cmd[0]} failed ({done.returncode}): {' '.join(map(str, cmd))}\n"
+                             f"{done.stdout[-4000:]}\n{done.stderr[-4000:]}")
+    return done
+
+
+def go_program(name: str, module: str, version: str, package: str | None = None,
+               env: dict[str, str] | None = None, build_flags: tuple[str, ...] = ()) -> pathlib.Path:
+    """A Go program from the Go module proxy, built once and cached: `package` (default: the
+    module's root) of module@version, built in a throwaway module with the local Go toolchain
+    (`GOTOOLCHAIN` in env picks another). Returns the path of the executable."""
+    package = package or module
+    exe_name = package.rstrip("/").split("/")[-1]
+
+    def make(dest: pathlib.Path) -> None:
+        work = dest / "src"
+        work.mkdir()
+        build_env = {**os.environ, "GOFLAGS": "-mod=mod", "CGO_ENABLED": "0", **(env or {})}
+        run(["go", "mod", "init", f"skywago.test/{name}"], cwd=work, env=build_env)
+        run(["go", "get", f"{module}@{version}"], cwd=work, env=build_env, what=f"go get {module}@{version}")
+        run(["go", "build", *build_flags, "-o", str(dest / exe_name), package], cwd=work, env=build_env,
+            what=f"go build {package}")
+        shutil.rmtree(work)
+
+    return ensure(name, version, make) / exe_name
