@@ -124,7 +124,9 @@ func AppendVarintValue(b []byte, field int, v uint64) []byte {
 }
 
 // AppendInt32 appends an int32 field (negative values sign-extend to ten bytes), omitted when 0.
-func AppendInt32(b []byte, field int, v int32) []byte { return AppendVarint(b, field, uint64(int64(v))) }
+func AppendInt32(b []byte, field int, v int32) []byte {
+	return AppendVarint(b, field, uint64(int64(v)))
+}
 
 // AppendInt64 appends an int64 field, omitted when 0.
 func AppendInt64(b []byte, field int, v int64) []byte { return AppendVarint(b, field, uint64(v)) }
