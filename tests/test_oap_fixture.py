@@ -44,7 +44,7 @@ def test_oap_stores_a_segment_sent_by_the_http_reporter(any_oap, httpchain):
     assert span["tags"]["http.status_code"] == "200"
     assert span["endTime"] >= span["startTime"]
     assert [s["name"] for s in oap.services() if s["name"] == name] == [name]
-    assert oap.endpoints(name) == ["GET:/price"]
+    assert "GET:/price" in oap.endpoints(name)  # (and GET:/quit, how the test stopped it)
 
 
 def test_private_oap_stops_and_starts_again_on_its_ports():
