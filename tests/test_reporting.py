@@ -45,7 +45,7 @@ class Collector:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def segments(self):
-        return [s for _, _, batch in self.posts for s in batch]
+        return [s for path, _, batch in self.posts if path == "/v3/segments" for s in batch]
 
     def close(self):
         self.server.shutdown()
@@ -77,7 +77,12 @@ def test_http_reporter_posts_segment_objects(httpchain, collector):
         for item in ("tea", "jam"):
             assert services.get(f"http://127.0.0.1:{port}/price?item={item}") == (200, str(100 * len(item)))
     paths = {(path, ctype) for path, ctype, _ in collector.posts}
-    assert paths == {("/v3/segments", "application/json")}
+    # Segments, and SkyWalking's management calls: the instance's properties, then keepAlive.
+    assert paths == {(p, "application/json") for p in
+                     ("/v3/segments", "/v3/management/reportProperties", "/v3/management/keepAlive")}
+    (props,) = [body for path, _, body in collector.posts if path == "/v3/management/reportProperties"]
+    assert props["service"] == "backend" and props["serviceInstance"]
+    assert {"language": "go", "OS Name": "linux"}.items() <= {kv["key"]: kv["value"] for kv in props["properties"]}.items()
     prices = [s for s in collector.segments() if s["spans"][0]["operationName"] == "GET:/price"]
     assert len(prices) == 2
     for segment in prices:

@@ -1,60 +1,41 @@
 package core
 
 import (
-	"os"
 	"sync"
 	"time"
 )
 
-// The running reporter; Start and Shutdown replace it under startMu.
+// The running reporter and its exporter; Start and Shutdown replace them under startMu.
 var (
-	startMu sync.Mutex
-	running *reporter
+	startMu         sync.Mutex
+	running         *reporter[*segment]
+	runningExporter exporter
 )
 
 // Start applies cfg: service identity, sampling, ignore rules, and a reporter of
-// cfg.ReporterType with its sender goroutine. A reporter from an earlier Start is flushed
-// (briefly) and stopped. Install the GLS (SetGLS) before calling Start.
+// cfg.ReporterType (exporter.go). A reporter from an earlier Start is flushed (briefly) and
+// stopped. Install the GLS (SetGLS) before calling Start. No goroutine starts here: the
+// reporter starts its sender when there is something to send.
 func Start(cfg Config) {
-	var s sink
-	switch cfg.ReporterType {
-	case "none":
-	case "http":
-		s = &httpSink{address: normalizeBackendAddress(cfg.HTTPBackend, warn)}
-	default:
-		s = newFileSink(cfg.FilePath)
-	}
-	startWithSink(cfg, s, warn)
+	startWithExporter(cfg, newExporter(cfg, warn), warn)
 }
 
-func newFileSink(path string) *fileSink {
-	if path == "" {
-		return &fileSink{w: os.Stderr, sharedWithApp: true}
-	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-	if err != nil {
-		warn("cannot open SW_AGENT_REPORTER_FILE_PATH (" + err.Error() + "); writing segments to stderr")
-		return &fileSink{w: os.Stderr, sharedWithApp: true}
-	}
-	return &fileSink{w: f}
-}
-
-// startWithSink is Start with the sink chosen by the caller (tests use their own); a nil sink
-// discards finished segments.
-func startWithSink(cfg Config, s sink, warn func(string)) *reporter {
+// startWithExporter is Start with the exporter chosen by the caller (tests use their own); a
+// nil exporter discards finished segments.
+func startWithExporter(cfg Config, e exporter, warn func(string)) *reporter[*segment] {
 	startMu.Lock()
 	defer startMu.Unlock()
 	gls := currentTracer().gls
-	var rep *reporter
-	if s != nil {
-		rep = newReporter(s, cfg, warn)
-		go rep.run(gls)
+	var rep *reporter[*segment]
+	if e != nil {
+		rep = newReporter("segments", e.export, queueSettingsOf(cfg), gls, warn)
 	}
-	previous := running
-	running = rep
+	previous, previousExporter := running, runningExporter
+	running, runningExporter = rep, e
 	installed.Store(newTracer(cfg, gls, rep))
 	if previous != nil {
 		previous.shutdown(time.Second)
+		previousExporter.close()
 	}
 	return rep
 }
@@ -76,15 +57,17 @@ func Flush(timeout time.Duration) bool {
 func Shutdown(timeout time.Duration) bool {
 	startMu.Lock()
 	defer startMu.Unlock()
-	rep := running
+	rep, e := running, runningExporter
 	if rep == nil {
 		return true
 	}
-	running = nil
+	running, runningExporter = nil, nil
 	t := *currentTracer()
 	t.reporter = nil
 	installed.Store(&t)
-	return rep.shutdown(timeout)
+	ok := rep.shutdown(timeout)
+	e.close()
+	return ok
 }
 
 // Stats returns the running reporter's counters (zero when there is none).

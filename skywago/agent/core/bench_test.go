@@ -9,13 +9,14 @@ import (
 // plus the hand-off to the queue), not the encoding done by the sender goroutine.
 type discardSink struct{}
 
-func (discardSink) send([]*segment, time.Time) error { return nil }
+func (discardSink) export([]*segment, time.Time) error { return nil }
+func (discardSink) close()                             {}
 
 // startBenchTracer runs a real reporter and then installs a GLS as cheap as the runtime's.
 func startBenchTracer(b *testing.B) {
 	cfg := testConfig()
 	SetGLS(NewGoroutineIDGLS())
-	startWithSink(cfg, discardSink{}, func(string) {})
+	startWithExporter(cfg, discardSink{}, func(string) {})
 	SetGLS(&fieldGLS{})
 	b.Cleanup(func() { Shutdown(time.Second) })
 }

@@ -21,7 +21,9 @@ type Config struct {
 	InstanceName string  // SW_AGENT_INSTANCE_NAME; default: <32 hex>@<hostname>
 	SampleRate   float64 // SW_AGENT_SAMPLE, in [0,1]; default 1
 
-	ReporterType     string        // SW_AGENT_REPORTER_TYPE: "file" (default), "http" or "none"
+	// SW_AGENT_REPORTER_TYPE: a registered exporter (exporter.go: "file", "http", "grpc", ...) or
+	// "none". Unset: "grpc" when SW_AGENT_REPORTER_GRPC_BACKEND_SERVICE is set, else "file".
+	ReporterType     string
 	FilePath         string        // SW_AGENT_REPORTER_FILE_PATH; "" writes to stderr
 	HTTPBackend      string        // SW_AGENT_REPORTER_HTTP_BACKEND_SERVICE, "host:port" (an http:// prefix is accepted)
 	MaxSendQueueSize int           // SW_AGENT_REPORTER_MAX_SEND_QUEUE_SIZE: finished segments waiting; default 5000
@@ -36,6 +38,9 @@ type Config struct {
 	SpanLimit               int // SW_AGENT_SPAN_LIMIT: spans per segment; default 300
 	CorrelationMaxKeys      int // SW_AGENT_CORRELATION_MAX_KEYS; default 3
 	CorrelationMaxValueSize int // SW_AGENT_CORRELATION_MAX_VALUE_SIZE; default 128
+
+	// One sub-struct per protocol or feature, each defined and loaded in its config_<topic>.go.
+	SkyWalking SkyWalkingConfig // config_skywalking.go: the gRPC reporter, management
 }
 
 // DefaultIgnoreSuffix is SkyWalking's default for SW_AGENT_IGNORE_SUFFIX.
@@ -48,6 +53,7 @@ func DefaultConfig() Config {
 		InstanceName:            defaultInstanceName(),
 		SampleRate:              1,
 		ReporterType:            "file",
+		SkyWalking:              defaultSkyWalkingConfig(),
 		MaxSendQueueSize:        5000,
 		BatchSize:               200,
 		FlushInterval:           time.Second,
@@ -74,54 +80,11 @@ func warn(message string) {
 
 func loadConfig(encodedDefaults string, lookupEnv func(string) (string, bool), warn func(string)) Config {
 	cfg := DefaultConfig()
-	built := decodeBuildDefaults(encodedDefaults, warn)
-	// setting returns the value of one SW_* key: the environment wins over the build defaults.
-	// An empty environment variable counts as unset, except for lists (where it clears them).
-	setting := func(key string, emptyMeansUnset bool) (string, bool) {
-		if v, ok := lookupEnv(key); ok && (v != "" || !emptyMeansUnset) {
-			return v, true
-		}
-		v, ok := built[key]
-		return v, ok
-	}
-	text := func(key string, dst *string) {
-		if v, ok := setting(key, true); ok && v != "" {
-			*dst = v
-		}
-	}
-	integer := func(key string, min int, dst *int) {
-		v, ok := setting(key, true)
-		if !ok {
-			return
-		}
-		n, err := strconv.Atoi(strings.TrimSpace(v))
-		if err != nil || n < min {
-			warn(key + "=" + strconv.Quote(v) + " is not an integer >= " + strconv.Itoa(min) + "; using " + strconv.Itoa(*dst))
-			return
-		}
-		*dst = n
-	}
-	duration := func(key string, dst *time.Duration) {
-		v, ok := setting(key, true)
-		if !ok {
-			return
-		}
-		d, ok := parseDuration(v)
-		if !ok {
-			warn(key + "=" + strconv.Quote(v) + " is not a positive duration (\"500ms\", \"2s\", or milliseconds); using " + dst.String())
-			return
-		}
-		*dst = d
-	}
-	list := func(key string, dst *[]string) {
-		if v, ok := setting(key, false); ok {
-			*dst = splitList(v)
-		}
-	}
+	s := &settings{lookupEnv: lookupEnv, built: decodeBuildDefaults(encodedDefaults, warn), warn: warn}
 
-	text("SW_AGENT_NAME", &cfg.ServiceName)
-	text("SW_AGENT_INSTANCE_NAME", &cfg.InstanceName)
-	if v, ok := setting("SW_AGENT_SAMPLE", true); ok {
+	s.text("SW_AGENT_NAME", &cfg.ServiceName)
+	s.text("SW_AGENT_INSTANCE_NAME", &cfg.InstanceName)
+	if v, ok := s.lookup("SW_AGENT_SAMPLE"); ok {
 		rate, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 		if err != nil || !(rate >= 0 && rate <= 1) {
 			warn("SW_AGENT_SAMPLE=" + strconv.Quote(v) + " is not a number in [0,1]; using 1")
@@ -129,32 +92,125 @@ func loadConfig(encodedDefaults string, lookupEnv func(string) (string, bool), w
 			cfg.SampleRate = rate
 		}
 	}
-	if v, ok := setting("SW_AGENT_REPORTER_TYPE", true); ok {
-		switch t := strings.ToLower(strings.TrimSpace(v)); t {
-		case "file", "http", "none":
-			cfg.ReporterType = t
-		default:
-			warn("SW_AGENT_REPORTER_TYPE=" + strconv.Quote(v) + " is not file, http or none; using file")
-		}
+	explicitType := ""
+	if v, ok := s.lookup("SW_AGENT_REPORTER_TYPE"); ok {
+		explicitType = strings.ToLower(strings.TrimSpace(v))
 	}
-	text("SW_AGENT_REPORTER_FILE_PATH", &cfg.FilePath)
-	text("SW_AGENT_REPORTER_HTTP_BACKEND_SERVICE", &cfg.HTTPBackend)
-	integer("SW_AGENT_REPORTER_MAX_SEND_QUEUE_SIZE", 1, &cfg.MaxSendQueueSize)
-	integer("SW_AGENT_REPORTER_BATCH_SIZE", 1, &cfg.BatchSize)
-	duration("SW_AGENT_REPORTER_FLUSH_INTERVAL", &cfg.FlushInterval)
-	duration("SW_AGENT_REPORTER_SEND_TIMEOUT", &cfg.SendTimeout)
-	duration("SW_AGENT_REPORTER_MAX_BACKOFF", &cfg.MaxBackoff)
-	list("SW_AGENT_IGNORE_SUFFIX", &cfg.IgnoreSuffixes)
-	list("SW_AGENT_TRACE_IGNORE_PATH", &cfg.IgnorePaths)
-	integer("SW_AGENT_SPAN_LIMIT", 1, &cfg.SpanLimit)
-	integer("SW_AGENT_CORRELATION_MAX_KEYS", 0, &cfg.CorrelationMaxKeys)
-	integer("SW_AGENT_CORRELATION_MAX_VALUE_SIZE", 0, &cfg.CorrelationMaxValueSize)
+	s.text("SW_AGENT_REPORTER_FILE_PATH", &cfg.FilePath)
+	s.text("SW_AGENT_REPORTER_HTTP_BACKEND_SERVICE", &cfg.HTTPBackend)
+	s.integer("SW_AGENT_REPORTER_MAX_SEND_QUEUE_SIZE", 1, &cfg.MaxSendQueueSize)
+	s.integer("SW_AGENT_REPORTER_BATCH_SIZE", 1, &cfg.BatchSize)
+	s.duration("SW_AGENT_REPORTER_FLUSH_INTERVAL", &cfg.FlushInterval)
+	s.duration("SW_AGENT_REPORTER_SEND_TIMEOUT", &cfg.SendTimeout)
+	s.duration("SW_AGENT_REPORTER_MAX_BACKOFF", &cfg.MaxBackoff)
+	s.list("SW_AGENT_IGNORE_SUFFIX", &cfg.IgnoreSuffixes)
+	s.list("SW_AGENT_TRACE_IGNORE_PATH", &cfg.IgnorePaths)
+	s.integer("SW_AGENT_SPAN_LIMIT", 1, &cfg.SpanLimit)
+	s.integer("SW_AGENT_CORRELATION_MAX_KEYS", 0, &cfg.CorrelationMaxKeys)
+	s.integer("SW_AGENT_CORRELATION_MAX_VALUE_SIZE", 0, &cfg.CorrelationMaxValueSize)
 
+	// Each protocol's or feature's own settings (config_<topic>.go), one call each.
+	cfg.SkyWalking.load(s, &cfg)
+
+	switch {
+	case explicitType == "" && cfg.SkyWalking.Discard:
+		cfg.ReporterType = "none"
+	case explicitType == "":
+		cfg.ReporterType = impliedReporterType(&cfg)
+	case explicitType == "none" || exporterTypes[explicitType].make != nil:
+		cfg.ReporterType = explicitType
+	default:
+		cfg.ReporterType = impliedReporterType(&cfg)
+		warn("SW_AGENT_REPORTER_TYPE=" + strconv.Quote(explicitType) + " is not one of " +
+			strings.Join(reporterTypeNames(), ", ") + "; using " + cfg.ReporterType)
+	}
 	if cfg.ReporterType == "http" && cfg.HTTPBackend == "" {
 		cfg.HTTPBackend = "127.0.0.1:12800"
 		warn("SW_AGENT_REPORTER_TYPE=http without SW_AGENT_REPORTER_HTTP_BACKEND_SERVICE; using " + cfg.HTTPBackend)
 	}
 	return cfg
+}
+
+// settings reads SW_* (and other) variables: the environment wins over the build-time
+// defaults. Bad values keep the default with one warning each. The config_<topic>.go files
+// read their own keys through it.
+type settings struct {
+	lookupEnv func(string) (string, bool)
+	built     map[string]string
+	warn      func(string)
+}
+
+// lookup returns a key's value; an empty environment variable counts as unset.
+func (s *settings) lookup(key string) (string, bool) {
+	return s.value(key, true)
+}
+
+func (s *settings) value(key string, emptyMeansUnset bool) (string, bool) {
+	if v, ok := s.lookupEnv(key); ok && (v != "" || !emptyMeansUnset) {
+		return v, true
+	}
+	v, ok := s.built[key]
+	return v, ok
+}
+
+func (s *settings) text(key string, dst *string) {
+	if v, ok := s.lookup(key); ok && v != "" {
+		*dst = v
+	}
+}
+
+func (s *settings) integer(key string, min int, dst *int) {
+	v, ok := s.lookup(key)
+	if !ok {
+		return
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < min {
+		s.warn(key + "=" + strconv.Quote(v) + " is not an integer >= " + strconv.Itoa(min) + "; using " + strconv.Itoa(*dst))
+		return
+	}
+	*dst = n
+}
+
+// duration reads "500ms", "2s", or a bare integer in milliseconds.
+func (s *settings) duration(key string, dst *time.Duration) {
+	s.durationIn(key, time.Millisecond, dst)
+}
+
+// durationIn reads a duration whose bare integers count in unit (SkyWalking's intervals are
+// seconds).
+func (s *settings) durationIn(key string, unit time.Duration, dst *time.Duration) {
+	v, ok := s.lookup(key)
+	if !ok {
+		return
+	}
+	d, ok := parseDuration(v, unit)
+	if !ok {
+		s.warn(key + "=" + strconv.Quote(v) + " is not a positive duration (\"500ms\", \"2s\", or a number of " +
+			strings.TrimPrefix(unit.String(), "1") + "); using " + dst.String())
+		return
+	}
+	*dst = d
+}
+
+func (s *settings) boolean(key string, dst *bool) {
+	v, ok := s.lookup(key)
+	if !ok {
+		return
+	}
+	b, err := strconv.ParseBool(strings.TrimSpace(v))
+	if err != nil {
+		s.warn(key + "=" + strconv.Quote(v) + " is not true or false; using " + strconv.FormatBool(*dst))
+		return
+	}
+	*dst = b
+}
+
+// list reads a comma-separated list; an empty environment variable clears it.
+func (s *settings) list(key string, dst *[]string) {
+	if v, ok := s.value(key, false); ok {
+		*dst = splitList(v)
+	}
 }
 
 // decodeBuildDefaults turns the linker-provided string into key -> value. A broken value is
@@ -176,11 +232,11 @@ func decodeBuildDefaults(encoded string, warn func(string)) map[string]string {
 	return values
 }
 
-// parseDuration accepts Go durations ("500ms", "2s") and bare integers as milliseconds.
-func parseDuration(v string) (time.Duration, bool) {
+// parseDuration accepts Go durations ("500ms", "2s") and bare integers in unit.
+func parseDuration(v string, unit time.Duration) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
-	if ms, err := strconv.Atoi(v); err == nil {
-		return time.Duration(ms) * time.Millisecond, ms > 0
+	if n, err := strconv.Atoi(v); err == nil {
+		return time.Duration(n) * unit, n > 0
 	}
 	d, err := time.ParseDuration(v)
 	return d, err == nil && d > 0

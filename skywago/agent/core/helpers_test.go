@@ -13,7 +13,9 @@ type captureSink struct {
 	segments []*segment
 }
 
-func (c *captureSink) send(batch []*segment, _ time.Time) error {
+func (c *captureSink) close() {}
+
+func (c *captureSink) export(batch []*segment, _ time.Time) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.segments = append(c.segments, batch...)
@@ -76,7 +78,7 @@ func startCapture(t *testing.T, configure ...func(*Config)) *captureSink {
 	}
 	SetGLS(NewGoroutineIDGLS())
 	sink := &captureSink{}
-	startWithSink(cfg, sink, func(line string) { t.Log("skywago: " + line) })
+	startWithExporter(cfg, sink, func(line string) { t.Log("skywago: " + line) })
 	t.Cleanup(func() { Shutdown(time.Second) })
 	return sink
 }

@@ -85,7 +85,7 @@ func startHTTPReporter(t *testing.T, address string, gls GLS, configure func(*Co
 	// The sender goroutine keeps the GLS installed when it starts; gls (possibly single-goroutine,
 	// like fieldGLS) is installed afterwards for the test's own goroutine.
 	SetGLS(NewGoroutineIDGLS())
-	startWithSink(cfg, &httpSink{address: normalizeBackendAddress(cfg.HTTPBackend, w.add)}, w.add)
+	startWithExporter(cfg, &httpExporter{address: normalizeBackendAddress(cfg.HTTPBackend, w.add)}, w.add)
 	SetGLS(gls)
 	t.Cleanup(func() { Shutdown(time.Second) })
 	return w

@@ -18,7 +18,7 @@ type tracer struct {
 	spanLimit               int32
 	correlationMaxKeys      int
 	correlationMaxValueSize int
-	reporter                *reporter // nil: finished segments are dropped (reporter type "none")
+	reporter                *reporter[*segment] // nil: finished segments are dropped (reporter type "none")
 }
 
 var installed atomic.Pointer[tracer]
@@ -29,7 +29,7 @@ func init() {
 
 func currentTracer() *tracer { return installed.Load() }
 
-func newTracer(cfg Config, gls GLS, rep *reporter) *tracer {
+func newTracer(cfg Config, gls GLS, rep *reporter[*segment]) *tracer {
 	return &tracer{
 		gls:                     gls,
 		service:                 cfg.ServiceName,

@@ -1,0 +1,116 @@
+package core
+
+import (
+	"net"
+	"os"
+	"runtime"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// management makes SkyWalking's management calls for the gRPC and the HTTP reporter: the
+// instance's properties once (retried until the OAP takes them), then a keepAlive every check
+// interval, so that every service and instance is listed in the OAP, client-only ones too.
+//
+// It runs on a self-re-arming time.AfterFunc timer, never on a parked goroutine: between calls
+// the agent has no goroutine of its own. Each call is bounded by the send timeout.
+type management struct {
+	call     func(m managementCall, deadline time.Time) error // the protocol's delivery
+	interval time.Duration
+	timeout  time.Duration
+	gls      GLS
+	warn     func(string)
+
+	mu       sync.Mutex
+	timer    *time.Timer
+	closed   bool
+	reported bool // the properties were accepted
+	failing  bool // the last call failed (announced once per outage)
+}
+
+// managementCall is one message of SkyWalking's ManagementService.
+type managementCall struct {
+	keepAlive  bool // InstancePingPkg; else InstanceProperties
+	service    string
+	instance   string
+	properties []Tag // InstanceProperties only
+}
+
+// startManagement schedules the first calls at once (on the timer's goroutine, not the
+// caller's); nil when management is off.
+func startManagement(cfg Config, call func(managementCall, time.Time) error, warn func(string)) *management {
+	if cfg.SkyWalking.ManagementOff || cfg.SkyWalking.CheckInterval <= 0 {
+		return nil
+	}
+	m := &management{call: call, interval: cfg.SkyWalking.CheckInterval, timeout: cfg.SendTimeout,
+		gls: currentTracer().gls, warn: warn}
+	service, instance := cfg.ServiceName, cfg.InstanceName
+	props := instanceProperties()
+	m.mu.Lock()
+	m.timer = time.AfterFunc(0, func() { m.tick(service, instance, props) })
+	m.mu.Unlock()
+	return m
+}
+
+func (m *management) tick(service, instance string, props []Tag) {
+	suppressGoroutine(m.gls)
+	m.mu.Lock()
+	reported := m.reported
+	m.mu.Unlock()
+	var err error
+	if !reported {
+		err = m.call(managementCall{service: service, instance: instance, properties: props}, time.Now().Add(m.timeout))
+		reported = err == nil
+	}
+	if reported {
+		err = m.call(managementCall{keepAlive: true, service: service, instance: instance}, time.Now().Add(m.timeout))
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.reported = reported
+	if err != nil && !m.failing {
+		m.warn("cannot report the instance to the backend (will retry every " + m.interval.String() + "): " + err.Error())
+	}
+	m.failing = err != nil
+	if !m.closed {
+		m.timer.Reset(m.interval)
+	}
+}
+
+// close stops the timer; a call under way finishes on its own (bounded by the send timeout).
+func (m *management) close() {
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	m.closed = true
+	m.timer.Stop()
+	m.mu.Unlock()
+}
+
+// instanceProperties are the properties SkyWalking's Go agent reports for an instance, with
+// its key names: "Process No.", "hostname", "language" (go), "OS Name" (GOOS), and one "ipv4"
+// per non-loopback IPv4 address.
+func instanceProperties() []Tag {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "unknown"
+	}
+	props := []Tag{
+		{"Process No.", strconv.Itoa(os.Getpid())},
+		{"hostname", host},
+		{"language", "go"},
+		{"OS Name", runtime.GOOS},
+	}
+	if addrs, err := net.InterfaceAddrs(); err == nil {
+		for _, a := range addrs {
+			if ipNet, ok := a.(*net.IPNet); ok && !ipNet.IP.IsLoopback() {
+				if ip4 := ipNet.IP.To4(); ip4 != nil {
+					props = append(props, Tag{"ipv4", ip4.String()})
+				}
+			}
+		}
+	}
+	return props
+}
