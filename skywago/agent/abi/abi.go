@@ -10,12 +10,12 @@ package abi
 import "skywago.dev/agent/core"
 
 // Version is the number of the last TracerABI layout this agent fills.
-const Version = 2
+const Version = 3
 
 // TracerABI is the table of functions instrumented packages call. Keep it byte-for-byte in step
 // with docs/ABI.md and with the generated mirror of it; only append fields.
 type TracerABI struct {
-	Version int // ABIVersion = 2
+	Version int // ABIVersion = 3
 
 	// kind: 0 = Entry, 1 = Exit, 2 = Local. For Entry, extract reads incoming headers (nil: none).
 	// For Exit, inject receives the propagation headers to send (sw8, sw8-correlation), nil: none.
@@ -45,6 +45,21 @@ type TracerABI struct {
 	// Setting returns the agent's effective value of an SW_* setting: the service and instance
 	// names it reports under, else the environment over the build-time defaults ("" if unset).
 	Setting func(key string) string
+
+	// Version 3: shutdown (the os/signal plugin).
+
+	// Signal is called by the os/signal plugin on the signal loop goroutine, before os/signal
+	// delivers signum to the channels registered with signal.Notify. appNotified says whether a
+	// channel other than SignalChannel (the agent's own) asked for the signal. On SIGTERM and
+	// SIGINT the agent flushes (at most 2 s); when the application did not ask for the signal,
+	// the agent then lets it end the process exactly as it would have without the agent.
+	Signal func(signum int, appNotified bool)
+	// SignalChannel is the agent's own signal.Notify channel (a chan<- os.Signal), nil if none.
+	SignalChannel any
+	// SignalHooked is called by the plugin's advice on signal.Ignored: the agent registers for
+	// SIGTERM and SIGINT only once it knows the plugin is compiled in (a signal it caught without
+	// the plugin would no longer end the process).
+	SignalHooked func()
 }
 
 // New returns a table wired to package core.
@@ -63,6 +78,9 @@ func New() *TracerABI {
 		ActiveIDs:        core.ActiveIDs,
 		InterceptorPanic: recordInterceptorPanic,
 		Setting:          core.Setting,
+		Signal:           core.OnSignal,
+		SignalChannel:    core.SignalChannel(),
+		SignalHooked:     core.SignalHooked,
 	}
 }
 

@@ -26,6 +26,9 @@ type generatedMirror struct {
 	ActiveIDs        func() (traceID, segmentID string, spanID int32)
 	InterceptorPanic func(plugin string, recovered any)
 	Setting          func(key string) string
+	Signal           func(signum int, appNotified bool)
+	SignalChannel    any
+	SignalHooked     func()
 }
 
 func TestTableWorksThroughAMirrorType(t *testing.T) {
@@ -36,7 +39,7 @@ func TestTableWorksThroughAMirrorType(t *testing.T) {
 	core.Start(cfg)
 
 	table := (*generatedMirror)(unsafe.Pointer(New()))
-	if table.Version != 2 {
+	if table.Version != 3 || table.SignalChannel == nil {
 		t.Fatalf("Version = %d", table.Version)
 	}
 	if got := table.Setting("SW_AGENT_NAME"); got != cfg.ServiceName {

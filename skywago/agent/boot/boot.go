@@ -4,12 +4,12 @@
 //
 // At init it installs the runtime-backed goroutine-local storage, loads the configuration
 // (build-time defaults, then SW_* environment variables), starts the reporter, publishes the
-// TracerABI table to instrumented packages through the runtime, and arranges a final flush on
-// os.Exit. The instrumented main calls Flush when main.main returns.
+// TracerABI table to instrumented packages through the runtime, arranges a final flush on
+// os.Exit and on SIGTERM/SIGINT (core/shutdown.go). The instrumented main calls Flush when
+// main.main returns. No goroutine of the agent's runs until there is something to send.
 package boot
 
 import (
-	"time"
 	"unsafe"
 
 	"skywago.dev/agent/abi"
@@ -23,7 +23,7 @@ type TracerABI = abi.TracerABI
 
 // exitFlushTimeout bounds how long exiting waits for queued segments: a program must not hang at
 // exit because the backend is unreachable.
-const exitFlushTimeout = 2 * time.Second
+const exitFlushTimeout = core.FlushOnExitTimeout
 
 // table is the installed TracerABI. The runtime stores its pointer without a write barrier, so
 // the garbage collector must find the table through this variable: never clear it.
@@ -35,6 +35,7 @@ func init() {
 	table = abi.New()
 	rtbridge.SetTracer(unsafe.Pointer(table))
 	rtbridge.SetExitHook(flushAtExit)
+	core.CatchTerminationSignals() // after SetTracer: the os/signal plugin announces itself through it
 }
 
 // Flush delivers what is still queued, waiting at most two seconds. The instrumented main calls

@@ -1,0 +1,3 @@
+module example.com/shutdown
+
+go 1.22
