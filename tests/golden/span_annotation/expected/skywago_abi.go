@@ -25,6 +25,9 @@ type skywagoTracerABI struct {
 	ActiveIDs        func() (traceID, segmentID string, spanID int32)
 	InterceptorPanic func(plugin string, recovered interface{})
 	Setting          func(key string) string // version 2
+	Signal           func(signum int, appNotified bool) // version 3: shutdown
+	SignalChannel    interface{}
+	SignalHooked     func()
 }
 
 func skywagoTracer() *skywagoTracerABI {
