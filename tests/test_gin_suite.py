@@ -21,13 +21,13 @@ GIN_VERSION = "v1.10.1"  # go.mod says go 1.20: runs on every Go release skywago
 EXCLUDED: list[str] = []
 
 
-def go_test_json(src, env, toolexec=None) -> tuple[dict, str]:
-    cmd = ["go", "test", "-count=1", "-json"]
+def go_test_json(src, env, toolexec=None, package="./...", flags=()) -> tuple[dict, str]:
+    cmd = ["go", "test", "-count=1", "-json", *flags]
     if toolexec:
         cmd.append(f"-toolexec={toolexec}")
     if EXCLUDED:
         cmd += ["-skip", "^(" + "|".join(EXCLUDED) + ")$"]
-    cmd.append("./...")
+    cmd.append(package)
     done = gotool.run(cmd, cwd=src, env=env, check=False, timeout=1500)
     results: dict[tuple[str, str], str] = {}  # (package, test or "") -> pass / fail / skip
     for line in done.stdout.splitlines():

@@ -10,8 +10,9 @@ import (
 )
 
 // management makes SkyWalking's management calls for the gRPC and the HTTP reporter: the
-// instance's properties once (retried until the OAP takes them), then a keepAlive every check
-// interval, so that every service and instance is listed in the OAP, client-only ones too.
+// instance's properties (retried until the OAP takes them, and again after any failed call: the
+// OAP may have restarted), then a keepAlive every check interval, so that every service and
+// instance is listed in the OAP with its properties, client-only ones too.
 //
 // It runs on a self-re-arming time.AfterFunc timer, never on a parked goroutine: between calls
 // the agent has no goroutine of its own. Each call is bounded by the send timeout.
@@ -68,7 +69,8 @@ func (m *management) tick(service, instance string, props []Tag) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.reported = reported
+	// After a failure the OAP may have restarted and lost them: report the properties again.
+	m.reported = reported && err == nil
 	if err != nil && !m.failing {
 		m.warn("cannot report the instance to the backend (will retry every " + m.interval.String() + "): " + err.Error())
 	}

@@ -113,4 +113,12 @@ func TestManagementRetriesPropertiesUntilAccepted(t *testing.T) {
 	if n := len(w.containing("cannot report the instance")); n != 1 {
 		t.Fatalf("want one outage line, got %q", w.all())
 	}
+	// Another outage (the OAP restarted, say): the properties are reported again afterwards.
+	mu.Lock()
+	refusals = 1
+	mu.Unlock()
+	waitFor(t, "properties again after the next outage", func() bool {
+		_, props := stub.snapshot()
+		return len(props) == 2
+	})
 }

@@ -1,0 +1,3 @@
+module example.com/pinger
+
+go 1.22
