@@ -262,6 +262,9 @@ func TestGRPCReporterOverTLSWithAuthentication(t *testing.T) {
 		}
 		return n >= 1
 	})
+	// The HTTP/2 connection stays open for the next batch, but nothing reads it in between: no
+	// goroutine of the agent's is left.
+	waitNoAgentGoroutine(t, 2*time.Second)
 	stub.mu.Lock()
 	defer stub.mu.Unlock()
 	if len(stub.segments) != 30 || stub.segments[0].Service != "checkout" || stub.segments[0].Spans[0].OperationName != "GET:/item" {

@@ -15,7 +15,8 @@ func agentGoroutines() []string {
 	buf = buf[:runtime.Stack(buf, true)]
 	var found []string
 	for _, g := range strings.Split(string(buf), "\n\n") {
-		if strings.Contains(g, "skywago.dev/agent/core.(*reporter") || strings.Contains(g, "skywago.dev/agent/core.(*management") {
+		if strings.Contains(g, "skywago.dev/agent/core.(*reporter") || strings.Contains(g, "skywago.dev/agent/core.(*management") ||
+			strings.Contains(g, "skywago.dev/agent/internal/") {
 			found = append(found, g)
 		}
 	}
