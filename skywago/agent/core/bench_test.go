@@ -52,3 +52,37 @@ func BenchmarkSpanCreateFinish(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkEncodeSegment: what the sender spends per segment of two spans (an Entry with tags
+// and an Exit) on each wire format, before any I/O.
+func BenchmarkEncodeSegment(b *testing.B) {
+	cfg := testConfig()
+	SetGLS(NewGoroutineIDGLS())
+	capture := &captureSink{}
+	startWithExporter(cfg, capture, func(string) {})
+	entry := StartEntrySpan("GET:/bench", nil)
+	entry.SetComponent(5004)
+	entry.SetLayer(LayerHTTP)
+	entry.SetTag("http.method", "GET")
+	entry.SetTag("url", "http://127.0.0.1:8080/bench?i=1")
+	exit := StartExitSpan("GET:/stock", "stock:8080", nil)
+	exit.SetTag("http.status_code", "200")
+	exit.End()
+	entry.End()
+	Flush(time.Second)
+	Shutdown(time.Second)
+	seg := capture.segments[0]
+	for _, format := range []struct {
+		name   string
+		encode func([]byte, *segment) []byte
+	}{{"protobuf", appendSegmentProto}, {"json", appendSegmentJSON}} {
+		b.Run(format.name, func(b *testing.B) {
+			var buf []byte
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				buf = format.encode(buf[:0], seg)
+			}
+			b.SetBytes(int64(len(buf)))
+		})
+	}
+}
