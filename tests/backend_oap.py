@@ -41,6 +41,7 @@ from typing import Callable
 import pytest
 
 import servercache
+from servers import _tail, free_port as _free_port
 
 VERSION = "10.1.0"
 HERE = pathlib.Path(__file__).resolve().parent
@@ -129,19 +130,6 @@ def java() -> str:
         if 'version "17' in done.stderr:
             return found
     pytest.fail(f"no Java 17 runtime: {INSTALL_HINT}", pytrace=False)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _tail(path: pathlib.Path, lines: int = 40) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
 
 
 # --- GraphQL --------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The real SkyWalking OAP of tests/backend_oap.py: it serves on loopback only, it stores what the
-agent's HTTP reporter sends (queried back over GraphQL, on H2 and on PostgreSQL), and a private
-one stops and starts again on its ports."""
+agent's HTTP reporter sends (queried back over GraphQL, on H2 and on PostgreSQL). (A private OAP
+stopped and started again on its ports: the backend outage test, tests/test_oap_transport.py.)"""
 
 import uuid
 
@@ -46,14 +46,3 @@ def test_oap_stores_a_segment_sent_by_the_http_reporter(any_oap, httpchain):
     assert [s["name"] for s in oap.services() if s["name"] == name] == [name]
     assert "GET:/price" in oap.endpoints(name)  # (and GET:/quit, how the test stopped it)
 
-
-def test_private_oap_stops_and_starts_again_on_its_ports():
-    with backend_oap.run_oap() as oap:
-        ports = oap.grpc_port, oap.rest_port
-        assert all(a.startswith("127.0.0.1:") for a in oap.listening_addresses())
-        oap.stop()
-        with pytest.raises(OSError):
-            services.get(f"http://{oap.http_address}/graphql", timeout=2)
-        oap.start()
-        assert (oap.grpc_port, oap.rest_port) == ports and oap.starts == 2
-        assert oap.graphql("{ version }")["version"]

@@ -9,7 +9,7 @@
 //	shop -server http://127.0.0.1:8081 -item tea -n 1                           (client)
 //
 // The client places n orders one after the other, prints each answer ("<status> <body>") and
-// exits (0 when every order succeeded). The server's endpoints: /order?item=tea, /quit.
+// exits (0 when every order succeeded). The server's endpoints: /order?item=tea, /health, /quit.
 package main
 
 import (
@@ -94,6 +94,10 @@ func runServer(listen, dsn string) {
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("/order", s.order)
+	mux.HandleFunc("/health", func(w http.ResponseWriter, r *http.Request) {
+		s.logrus.Info("health checked")
+		fmt.Fprint(w, "ok")
+	})
 	mux.HandleFunc("/quit", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "bye")
 		go func() {

@@ -60,6 +60,16 @@ type TracerABI struct {
 	// SIGTERM and SIGINT only once it knows the plugin is compiled in (a signal it caught without
 	// the plugin would no longer end the process).
 	SignalHooked func()
+
+	// Version 3: logs (the logrus, zap and slog plugins).
+
+	// ReportLog ships one application log record to the backend's log receiver (SkyWalking's
+	// LogReportService, or /v3/logs with the HTTP reporter) with the trace context of the calling
+	// goroutine's active span: unixNanos is the record's time (<= 0: now), level the logger's level
+	// name, labels key, value pairs (the fields SW_AGENT_LOG_REPORTER_LABEL_KEYS names). It never
+	// blocks and does nothing when logs are not shipped (SW_AGENT_LOG_REPORTER_ENABLE=false, or a
+	// reporter that has no log receiver).
+	ReportLog func(unixNanos int64, level, message string, labels ...string)
 }
 
 // New returns a table wired to package core.
@@ -81,6 +91,7 @@ func New() *TracerABI {
 		Signal:           core.OnSignal,
 		SignalChannel:    core.SignalChannel(),
 		SignalHooked:     core.SignalHooked,
+		ReportLog:        core.ReportLog,
 	}
 }
 

@@ -29,6 +29,7 @@ type generatedMirror struct {
 	Signal           func(signum int, appNotified bool)
 	SignalChannel    any
 	SignalHooked     func()
+	ReportLog        func(unixNanos int64, level, message string, labels ...string)
 }
 
 func TestTableWorksThroughAMirrorType(t *testing.T) {

@@ -7,9 +7,10 @@ import (
 
 // The running reporter and its exporter; Start and Shutdown replace them under startMu.
 var (
-	startMu         sync.Mutex
-	running         *reporter[*segment]
-	runningExporter exporter
+	startMu          sync.Mutex
+	running          *reporter[*segment]
+	runningExporter  exporter
+	runningTelemetry *telemetry // log records and meters (telemetry.go); nil without an exporter
 )
 
 // Start applies cfg: service identity, sampling, ignore rules, and a reporter of
@@ -27,12 +28,18 @@ func startWithExporter(cfg Config, e exporter, warn func(string)) *reporter[*seg
 	defer startMu.Unlock()
 	gls := currentTracer().gls
 	var rep *reporter[*segment]
+	var tel *telemetry
+	previousTelemetry := runningTelemetry
 	if e != nil {
 		rep = newReporter("segments", e.export, queueSettingsOf(cfg), gls, warn)
+		tel = startTelemetry(cfg, e, gls, warn)
 	}
 	previous, previousExporter := running, runningExporter
-	running, runningExporter = rep, e
+	running, runningExporter, runningTelemetry = rep, e, tel
 	installed.Store(newTracer(cfg, gls, rep))
+	if previousTelemetry != nil {
+		previousTelemetry.shutdown(time.Now().Add(time.Second))
+	}
 	if previous != nil {
 		previous.shutdown(time.Second)
 		previousExporter.close()
@@ -43,13 +50,16 @@ func startWithExporter(cfg Config, e exporter, warn func(string)) *reporter[*seg
 // Flush delivers the finished segments still queued, waiting at most timeout. It returns true
 // when the queue was fully delivered. The instrumented main calls it (through boot) at exit.
 func Flush(timeout time.Duration) bool {
+	deadline := time.Now().Add(timeout)
 	startMu.Lock()
-	rep := running
+	rep, tel := running, runningTelemetry
 	startMu.Unlock()
 	if rep == nil {
 		return true
 	}
-	return rep.flush(timeout)
+	// Log records and meters first (they are fewer; a request's records come before its end).
+	ok := tel == nil || tel.flush(deadline)
+	return rep.flush(time.Until(deadline)) && ok
 }
 
 // Shutdown flushes (bounded by timeout) and stops the reporter; segments finished afterwards
@@ -57,15 +67,17 @@ func Flush(timeout time.Duration) bool {
 func Shutdown(timeout time.Duration) bool {
 	startMu.Lock()
 	defer startMu.Unlock()
-	rep, e := running, runningExporter
+	rep, e, tel := running, runningExporter, runningTelemetry
 	if rep == nil {
 		return true
 	}
-	running, runningExporter = nil, nil
+	running, runningExporter, runningTelemetry = nil, nil, nil
 	t := *currentTracer()
 	t.reporter = nil
 	installed.Store(&t)
-	ok := rep.shutdown(timeout)
+	deadline := time.Now().Add(timeout)
+	ok := tel == nil || tel.shutdown(deadline)
+	ok = rep.shutdown(time.Until(deadline)) && ok
 	e.close()
 	return ok
 }

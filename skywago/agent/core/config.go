@@ -36,11 +36,12 @@ type Config struct {
 	IgnorePaths    []string // SW_AGENT_TRACE_IGNORE_PATH, comma-separated Ant patterns
 
 	SpanLimit               int // SW_AGENT_SPAN_LIMIT: spans per segment; default 300
-	CorrelationMaxKeys      int // SW_AGENT_CORRELATION_MAX_KEYS; default 3
+	CorrelationMaxKeys      int // SW_AGENT_CORRELATION_MAX_KEYS (SkyWalking Go: SW_AGENT_CORRELATION_MAX_KEY_COUNT); default 3
 	CorrelationMaxValueSize int // SW_AGENT_CORRELATION_MAX_VALUE_SIZE; default 128
 
 	// One sub-struct per protocol or feature, each defined and loaded in its config_<topic>.go.
 	SkyWalking SkyWalkingConfig // config_skywalking.go: the gRPC reporter, management
+	Telemetry  TelemetryConfig  // config_telemetry.go: runtime meters, log records
 }
 
 // DefaultIgnoreSuffix is SkyWalking's default for SW_AGENT_IGNORE_SUFFIX.
@@ -54,6 +55,7 @@ func DefaultConfig() Config {
 		SampleRate:              1,
 		ReporterType:            "file",
 		SkyWalking:              defaultSkyWalkingConfig(),
+		Telemetry:               defaultTelemetryConfig(),
 		MaxSendQueueSize:        5000,
 		BatchSize:               200,
 		FlushInterval:           time.Second,
@@ -106,11 +108,13 @@ func loadConfig(encodedDefaults string, lookupEnv func(string) (string, bool), w
 	s.list("SW_AGENT_IGNORE_SUFFIX", &cfg.IgnoreSuffixes)
 	s.list("SW_AGENT_TRACE_IGNORE_PATH", &cfg.IgnorePaths)
 	s.integer("SW_AGENT_SPAN_LIMIT", 1, &cfg.SpanLimit)
+	s.integer("SW_AGENT_CORRELATION_MAX_KEY_COUNT", 0, &cfg.CorrelationMaxKeys) // SkyWalking Go's name
 	s.integer("SW_AGENT_CORRELATION_MAX_KEYS", 0, &cfg.CorrelationMaxKeys)
 	s.integer("SW_AGENT_CORRELATION_MAX_VALUE_SIZE", 0, &cfg.CorrelationMaxValueSize)
 
 	// Each protocol's or feature's own settings (config_<topic>.go), one call each.
 	cfg.SkyWalking.load(s, &cfg)
+	cfg.Telemetry.load(s)
 
 	switch {
 	case explicitType == "" && cfg.SkyWalking.Discard:

@@ -28,6 +28,7 @@ type skywagoTracerABI struct {
 	Signal           func(signum int, appNotified bool) // version 3: shutdown
 	SignalChannel    interface{}
 	SignalHooked     func()
+	ReportLog        func(unixNanos int64, level, message string, labels ...string) // version 3: logs
 }
 
 func skywagoTracer() *skywagoTracerABI {
