@@ -98,3 +98,25 @@ def go_program(name: str, module: str, version: str, package: str | None = None,
         shutil.rmtree(work)
 
     return ensure(name, version, make) / exe_name
+
+
+def maven_jars(name: str, version: str, artifacts: list[str], java_version: str = "17") -> pathlib.Path:
+    """Java artifacts ("group:artifact:version") and their runtime dependencies from Maven
+    Central, fetched once by Maven (`mvn dependency:copy-dependencies` over a throwaway pom) and
+    cached as <name>-<version>/lib/*.jar. Returns that lib directory (a `-cp "<dir>/*"` away)."""
+
+    def make(dest: pathlib.Path) -> None:
+        deps = "".join(
+            "<dependency><groupId>{}</groupId><artifactId>{}</artifactId><version>{}</version></dependency>".format(
+                *artifact.split(":"))
+            for artifact in artifacts)
+        (dest / "pom.xml").write_text(
+            '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>'
+            f"<groupId>skywago.test</groupId><artifactId>{name}</artifactId><version>1</version>"
+            f"<properties><maven.compiler.release>{java_version}</maven.compiler.release></properties>"
+            f"<dependencies>{deps}</dependencies></project>\n")
+        run(["mvn", "-q", "-B", "dependency:copy-dependencies", "-DincludeScope=runtime",
+             f"-DoutputDirectory={dest / 'lib'}"], cwd=dest, what=f"mvn: {', '.join(artifacts)}")
+        (dest / "pom.xml").unlink()
+
+    return ensure(name, version, make) / "lib"

@@ -1,0 +1,220 @@
+"""Messaging plugins end to end: examples/mqchain built with skywago runs as two instrumented
+processes around real brokers on loopback — Kafka (KRaft, from its Maven Central jars), RabbitMQ
+(Debian's) and NATS (nats-server from the Go module proxy). The producer's HTTP request produces a
+message with one client library; the consumer process receives it. For each of segmentio/kafka-go,
+IBM/sarama, twmb/franz-go, rabbitmq/amqp091-go and nats-io/nats.go: ONE trace goes producer ->
+broker -> consumer — the producer's Exit span (component, layer MQ, mq.* tags, peer = the broker)
+and the consumer's Entry span, whose CrossProcess reference names that Exit span, through the sw8
+header the producer put in the message.
+
+Builds: every library at the upper bound of its plugin's range (what examples/mqchain/go.mod pins)
+under both front doors, at the lower bound under toolexec, and below its range (each compiles
+untouched, one warning per library)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+
+import frontdoors
+import gotool
+import servers
+import services
+import traces
+
+APP = gotool.REPO / "examples" / "mqchain"
+PRODUCER_HTTP = 5004  # GoHttpServer: the producer's /produce request
+
+# client name in the app -> (plugin, module, package, lower bound, upper bound, below the range)
+LIBRARIES = {
+    "kafkago": ("kafkago", "github.com/segmentio/kafka-go", "github.com/segmentio/kafka-go",
+                "v0.4.44", "v0.4.51", "v0.4.42"),
+    "sarama": ("sarama", "github.com/IBM/sarama", "github.com/IBM/sarama", "v1.41.2", "v1.61.1", "v1.40.1"),
+    "franzgo": ("franzgo", "github.com/twmb/franz-go", "github.com/twmb/franz-go/pkg/kgo",
+                "v1.15.3", "v1.22.3", "v1.14.0"),
+    "amqp": ("amqp091", "github.com/rabbitmq/amqp091-go", "github.com/rabbitmq/amqp091-go",
+             "v1.8.1", "v1.16.0", "v1.2.0"),
+    "nats": ("natsgo", "github.com/nats-io/nats.go", "github.com/nats-io/nats.go", "v1.48.0", "v1.55.0", "v1.46.1"),
+}
+CLIENTS = sorted(LIBRARIES)
+
+
+def requires(which: int) -> dict[str, str]:
+    return {lib[1]: lib[which] for lib in LIBRARIES.values()}
+
+
+@pytest.mark.parametrize("client", CLIENTS)
+def test_tested_versions_are_the_declared_bounds(client):
+    plugin, module, package, lower, upper, below = LIBRARIES[client]
+    assert f"{module} {upper}" in (APP / "go.mod").read_text()
+    servers.check_tested_bounds(plugin, package, lower, upper)
+    from skywago.engine import versions
+    assert not versions.in_range(below, servers.declared_range(plugin, package))
+
+
+# --- builds (module-scoped: each is made once, for every test that runs it) ---------------------
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    made = {}
+
+    def get(front_door: str, bound: str):
+        if (front_door, bound) not in made:
+            out = tmp_path_factory.mktemp(f"mqchain-{front_door}-{bound}")
+            if bound == "upper":
+                made[front_door, bound] = frontdoors.build(front_door, "mqchain", out)
+            else:
+                binary, stderr = servers.build_app(APP, out, requires=requires(3), go_directive="1.23")
+                assert servers.skywago_warnings(stderr) == [], stderr
+                made[front_door, bound] = binary
+        return made[front_door, bound]
+
+    return get
+
+
+BUILDS = [("toolexec", "upper"), ("bazel", "upper"), ("toolexec", "lower")]
+
+
+def broker_args(kafka, rabbitmq, nats) -> list[str]:
+    return ["-kafka", kafka.address, "-amqp", f"amqp://guest:guest@{rabbitmq.address}/",
+            "-nats", f"nats://{nats.address}"]
+
+
+def run_chain(binary, tmp, brokers: list[str], clients=CLIENTS) -> dict:
+    """Consumer and producer processes; one message per client through its broker. Returns the
+    values sent, what each process reported, and the ports."""
+    prefix = f"t{uuid.uuid4().hex[:8]}"
+    common = ["-prefix", prefix, "-clients", ",".join(clients), *brokers]
+    pro_port, con_port = services.free_port(), services.free_port()
+    pro_out, con_out = tmp / "producer.json", tmp / "consumer.json"
+    sent = {c: f"{c}-{uuid.uuid4().hex[:6]}" for c in clients}
+    with services.service(binary, ["-role", "consumer", "-listen", f"127.0.0.1:{con_port}", *common], con_port,
+                          {"SW_AGENT_NAME": "consumer", "SW_AGENT_REPORTER_FILE_PATH": str(con_out)}):
+        with services.service(binary, ["-role", "producer", "-listen", f"127.0.0.1:{pro_port}", *common], pro_port,
+                              {"SW_AGENT_NAME": "producer", "SW_AGENT_REPORTER_FILE_PATH": str(pro_out)}):
+            for client, value in sent.items():
+                assert services.get(f"http://127.0.0.1:{pro_port}/produce?client={client}&value={value}",
+                                    timeout=60) == (200, "sent\n"), client
+            deadline = time.monotonic() + 60
+            pending = set(clients)
+            while pending and time.monotonic() < deadline:
+                for client in sorted(pending):
+                    status, body = services.get(f"http://127.0.0.1:{con_port}/received?client={client}")
+                    if sent[client] in body.split():
+                        pending.discard(client)
+                time.sleep(0.2)
+            assert not pending, f"the consumer received nothing from {sorted(pending)}"
+
+    def read(path):
+        found = traces.read_segments(path) if path.exists() else []
+        return [s for s in found if not s["spans"][0]["operationName"].endswith(":/quit")]
+
+    return {"sent": sent, "producer": read(pro_out), "consumer": read(con_out), "prefix": prefix}
+
+
+@pytest.fixture(scope="module")
+def chains(built, tmp_path_factory, kafka_server, rabbitmq_server, nats_server):
+    """One run of the chain per build, shared by the per-client assertions."""
+    done = {}
+
+    def get(front_door: str, bound: str):
+        if (front_door, bound) not in done:
+            binary = built(front_door, bound)
+            done[front_door, bound] = run_chain(binary, tmp_path_factory.mktemp(f"run-{front_door}-{bound}"),
+                                                broker_args(kafka_server, rabbitmq_server, nats_server))
+        return done[front_door, bound]
+
+    return get
+
+
+# What each client's spans look like: operation names, component ids, tags, and whether the
+# application's handling of the message (main.handleMessage, a Local span) is inside the Entry.
+def expected(client: str, prefix: str, servers_: dict) -> dict:
+    topic = f"{prefix}-{client}"
+    kafka = servers_["kafka"].address
+    if client in ("kafkago", "sarama", "franzgo"):
+        group = {"kafkago": f"/{topic}-group", "franzgo": f"/{topic}-group", "sarama": ""}[client]
+        return {"exit": f"Kafka/{topic}/Producer", "entry": f"Kafka/{topic}/Consumer{group}", "peer": kafka,
+                "components": (40, 41), "tags": {"mq.broker": kafka, "mq.topic": topic},
+                "handled_inside": client == "kafkago"}
+    if client == "amqp":
+        broker = servers_["rabbitmq"].address
+        return {"exit": f"RabbitMQ/Topic/Queue/{topic}/Producer", "entry": f"RabbitMQ/Topic/Queue/{topic}/Consumer",
+                "peer": broker, "components": (52, 53),
+                "tags": {"mq.broker": broker, "mq.topic": "", "mq.queue": topic}, "handled_inside": False}
+    broker = servers_["nats"].address
+    return {"exit": f"NATS/{topic}/Producer", "entry": f"NATS/{topic}/Consumer", "peer": broker,
+            "components": (132, 132), "tags": {"mq.broker": broker, "mq.topic": topic}, "handled_inside": True}
+
+
+@pytest.mark.parametrize("front_door, bound", BUILDS, ids=[f"{d}-{b}" for d, b in BUILDS])
+@pytest.mark.parametrize("client", CLIENTS)
+def test_one_trace_from_producer_through_the_broker_to_consumer(chains, front_door, bound, client, kafka_server,
+                                                               rabbitmq_server, nats_server):
+    if front_door == "bazel":
+        frontdoors.require_bazel()
+    result = chains(front_door, bound)
+    want = expected(client, result["prefix"], {"kafka": kafka_server, "rabbitmq": rabbitmq_server,
+                                               "nats": nats_server})
+    value = result["sent"][client]
+
+    # The producer: Entry GET:/produce -> Exit <broker>/<topic>/Producer.
+    (pro,) = [s for s in result["producer"] if any(sp["spanType"] == "Exit" and sp["operationName"] == want["exit"]
+                                                   for sp in s["spans"])]
+    entry = pro["spans"][0]
+    assert entry["operationName"] == "GET:/produce" and entry["componentId"] == PRODUCER_HTTP
+    assert traces.tags(entry)["url"].endswith(f"/produce?client={client}&value={value}")
+    (exit_span,) = [sp for sp in pro["spans"] if sp["spanType"] == "Exit"]
+    assert exit_span["parentSpanId"] == entry["spanId"]
+    assert exit_span["peer"] == want["peer"]
+    assert exit_span["componentId"] == want["components"][0] and exit_span["spanLayer"] == "MQ"
+    assert traces.tags(exit_span) == {k: v for k, v in want["tags"].items() if v}, traces.tags(exit_span)
+    assert not exit_span["isError"]
+
+    # The consumer: an Entry span continuing that trace, its reference naming the Exit span.
+    consumed = [s for s in result["consumer"] if s["spans"][0]["operationName"] == want["entry"]]
+    assert len(consumed) == 1, [s["spans"][0]["operationName"] for s in result["consumer"]]
+    (con,) = consumed
+    assert con["traceId"] == pro["traceId"]
+    server = con["spans"][0]
+    assert server["spanType"] == "Entry" and server["parentSpanId"] == -1
+    assert server["componentId"] == want["components"][1] and server["spanLayer"] == "MQ"
+    assert traces.tags(server) == {k: v for k, v in want["tags"].items() if v}, traces.tags(server)
+    (ref,) = server["refs"]
+    assert ref == {
+        "refType": "CrossProcess",
+        "traceId": pro["traceId"],
+        "parentTraceSegmentId": pro["traceSegmentId"],
+        "parentSpanId": exit_span["spanId"],
+        "parentService": "producer",
+        "parentServiceInstance": pro["serviceInstance"],
+        "parentEndpoint": "GET:/produce",
+        "networkAddressUsedAtPeer": want["peer"],
+    }
+    handled = [sp for sp in con["spans"] if sp["operationName"] == "main.handleMessage"]
+    if want["handled_inside"]:
+        # The application's handling of the message is inside the Entry span.
+        (local,) = handled
+        assert local["spanType"] == "Local" and local["parentSpanId"] == server["spanId"]
+        assert server["endTime"] >= local["endTime"]
+    else:
+        # Delivered through a channel: the Entry span marks the receipt, the handling is apart.
+        assert handled == [] and [sp["spanType"] for sp in con["spans"]] == ["Entry"]
+
+
+def test_libraries_below_their_ranges_compile_untouched_with_one_warning_each(tmp_path, kafka_server,
+                                                                          rabbitmq_server, nats_server):
+    binary, stderr = servers.build_app(APP, tmp_path, requires=requires(5), go_directive="1.23")
+    warnings = servers.skywago_warnings(stderr)
+    assert len(warnings) == len(LIBRARIES), stderr
+    for plugin, module, package, lower, upper, below in LIBRARIES.values():
+        (warning,) = [w for w in warnings if w.startswith(f"skywago: warning: package {package}: ")]
+        assert f"rule plugin:{plugin}: {module} {below} is outside the plugin's range" in warning
+        assert "compiling it without instrumentation" in warning
+    # It still works, untraced: the message arrives, the consumer has no Entry span for it.
+    result = run_chain(binary, tmp_path, broker_args(kafka_server, rabbitmq_server, nats_server),
+                       clients=["kafkago", "nats"])
+    assert all(sp["spanLayer"] != "MQ" for seg in result["producer"] + result["consumer"] for sp in seg["spans"])
+    assert any(seg["spans"][0]["operationName"] == "GET:/produce" for seg in result["producer"])
