@@ -72,7 +72,7 @@ def run_kafka():
                                  "-Djava.awt.headless=true", *classpath, "kafka.Kafka", str(properties)],
                                 stdout=out, stderr=subprocess.STDOUT)
     try:
-        servers._wait_port(port, proc, "kafka", log, timeout=120)
+        servers._wait_port(port, proc, "kafka", log, timeout=300)
         yield servers.Server("kafka", "127.0.0.1", port)
     finally:
         servers._stop(proc)

@@ -39,7 +39,7 @@ def run_rabbitmq():
         proc = subprocess.Popen([RABBITMQ_SERVER], env=env, stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True)
     try:
-        servers._wait_port(port, proc, "rabbitmq-server", log, timeout=120)
+        servers._wait_port(port, proc, "rabbitmq-server", log, timeout=300)
         yield servers.Server("rabbitmq", "127.0.0.1", port, user="guest")
     finally:
         servers._stop(proc)
