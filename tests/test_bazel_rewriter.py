@@ -68,3 +68,24 @@ def test_merge_keeps_distinct_imports_and_rejects_clashes():
     assert merged.count('"unsafe"') == 1 and 't "time"' in merged and "var B = unsafe.Sizeof(0)" in merged
     with pytest.raises(gomerge.MergeError):
         gomerge.merge("p", {"a.go": b'package p\n\nimport x "time"\n', "b.go": b'package p\n\nimport x "os"\n'})
+
+
+def test_a_plugin_with_shared_advice_reads_only_its_declared_files(tmp_path):
+    """As in Bazel's sandbox: only //:plugin_logrus's files exist (its folder and the one
+    plugins/_shared/ files it names); --noinstalled-plugins --plugin DIR finds the shared file."""
+    plugins_dir = tmp_path / "sandbox" / "plugins"
+    shutil.copytree(gotool.REPO / "plugins" / "logrus", plugins_dir / "logrus")
+    (plugins_dir / "_shared").mkdir()
+    for name in ("logctx.go", "itoa.go"):
+        shutil.copy2(gotool.REPO / "plugins" / "_shared" / name, plugins_dir / "_shared" / name)
+    src = tmp_path / "entry.go"
+    src.write_text("package logrus\n\nimport \"sync\"\n\nvar _ sync.Mutex\n\ntype Fields map[string]interface{}\n\ntype Entry struct{ Data Fields }\n\n"
+                   "func (entry *Entry) write() {}\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    done = rewriter("--importpath", "github.com/sirupsen/logrus", "--go-version", "go1.26.8", "--out-dir", out,
+                    "--module-version", "github.com/sirupsen/logrus=v1.10.0",
+                    "--noinstalled-plugins", "--plugin", plugins_dir / "logrus", src)
+    assert done.stderr == ""
+    added = (out / "skywago_added.go").read_text()
+    assert "func skywagoLogContext(" in added and "func skywagoEntryWriteBefore(" in added

@@ -143,3 +143,73 @@ def test_advice_can_skip_the_body_and_a_panicking_advice_never_crashes_the_app(t
     assert done.stdout == "ALPHA! GAMMA! skipped\n"
     panics = [l for l in done.stderr.splitlines() if "skipper" in l and "panicked" in l]
     assert len(panics) == 1 and "advice bug" in panics[0], done.stderr
+
+
+# --- shared advice (plugins/_shared/) ------------------------------------------------------------
+
+SHARED_ADVICE = textwrap.dedent('''\
+    package shared
+
+    func skywagoShared(word string) string { return "hi-" + word }
+''')
+
+
+def write_shared_plugin(root, name, function="shout", shared="prefix.go"):
+    """A plugin whose Before advice calls a function of root/_shared/prefix.go."""
+    toml = GOOD.format(name=name).replace('code = ["advice.go"]', f'code = ["advice.go"]\nshared = ["{shared}"]')
+    toml = toml.replace('function = "shout"', f'function = "{function}"')
+    advice = ADVICE.replace('*word = "hi-" + *word', "*word = skywagoShared(*word)")
+    (root / "_shared").mkdir(parents=True, exist_ok=True)
+    (root / "_shared" / "prefix.go").write_text(SHARED_ADVICE)
+    return write_plugin(root, name, toml=toml, advice=advice)
+
+
+def test_shared_advice_file_missing_or_not_a_file_name(tmp_path):
+    path = write_shared_plugin(tmp_path, "bad", shared="missing.go")
+    with pytest.raises(plugins.PluginError) as err:
+        plugins.load(str(path))
+    assert str(err.value).startswith(f"{path}:10: target[0].shared: missing.go does not exist in {tmp_path / '_shared'}")
+    path = write_shared_plugin(tmp_path / "b", "bad", shared="../bad/advice.go")
+    with pytest.raises(plugins.PluginError, match=r":10: target\[0\].shared: '../bad/advice.go': expected the name"):
+        plugins.load(str(path))
+
+
+def test_advice_functions_may_live_in_the_shared_file(tmp_path):
+    """Before/After found in the shared file count (they are checked like the plugin's own)."""
+    path = write_shared_plugin(tmp_path, "greeter")
+    (tmp_path / "_shared" / "prefix.go").write_text(SHARED_ADVICE + ADVICE.split("\n", 1)[1].replace("Shout", "Yell"))
+    path.write_text(path.read_text().replace('advice = "skywagoShout"', 'advice = "skywagoYell"'))
+    (target,) = plugins.load(str(path)).targets
+    assert [name for name, _ in target.shared] == ["prefix.go"]
+
+
+def test_user_plugin_with_shared_advice_builds_and_runs(tmp_path, hello):
+    root = tmp_path / "my-plugins"
+    write_shared_plugin(root, "greeter")
+    env = gotool.go_env(SKYWAGO_PLUGIN_PATH=str(root), SKYWAGO_CONFIG=str(_version_config(tmp_path)))
+    done = gotool.go_build(hello, tmp_path / "bin", toolexec=gotool.shim_path(), env=env)
+    assert "skywago: warning" not in done.stderr, done.stderr
+    assert subprocess.run([tmp_path / "bin"], capture_output=True, text=True,
+                          env=gotool.go_env(SW_AGENT_REPORTER_TYPE="none")).stdout == "HI-ALPHA! HI-BETA! HI-GAMMA!\n"
+
+
+def test_two_plugins_in_one_package_get_one_copy_of_a_shared_file(tmp_path):
+    """Two plugins targeting one package name the same shared file: it is added once (two
+    copies would define its functions twice)."""
+    from skywago.engine.api import PackageInput, SourceFile
+    from skywago.engine.rewrite import rewrite_package
+    from skywago.engine.transforms.intercept import InterceptRule
+
+    source = b"package hello\n\nfunc shout(word string) string { return word }\n\nfunc whisper(word string) string { return word }\n"
+    rules = []
+    for name, function in (("one", "shout"), ("two", "whisper")):
+        plugin = plugins.load(str(write_shared_plugin(tmp_path, name, function=function)))
+        rules += [InterceptRule(plugin, target) for target in plugin.targets]
+    pkg = PackageInput(import_path="example.com/hello", go_version="go1.26.8",
+                       files=(SourceFile("hello.go", "/src/hello.go", source),),
+                       module_versions={"example.com/hello": "v1.0.0"})
+    added = rewrite_package(pkg, rules).added
+    shared = [name for name in added if "shared" in name]
+    assert shared == ["skywago_shared_prefix.go"]
+    assert added["skywago_shared_prefix.go"].startswith(b"package hello\n")
+    assert {"skywago_one_advice.go", "skywago_two_advice.go"} <= set(added)

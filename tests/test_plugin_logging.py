@@ -1,9 +1,9 @@
-"""Logging plugins (logrus, zap, log/slog): every record written while the goroutine has an
+"""Logging plugins (logrus, zap, zerolog, log/slog): every record written while the goroutine has an
 active trace carries SW_CTX = "[service,instance,traceId,segmentId,spanId]" (SkyWalking's Go
 agent's key and format), with exactly the ids of the segment the agent reported for that request;
-every other record is unchanged. examples/logging logs through 14 logger set-ups (logrus
-text/JSON/package-level, zap JSON/With/console/Namespace/sugared, slog text/JSON/own handler/
-odd arguments/default logger) at startup, in a request's Entry span, in a Local span, and from a
+every other record is unchanged. examples/logging logs through 19 logger set-ups (logrus
+text/JSON/package-level, zap JSON/With/console/Namespace/sugared, zerolog JSON with caller/
+With/console/global/Send, slog text/JSON/own handler/odd arguments/default logger) at startup, in a request's Entry span, in a Local span, and from a
 goroutine started before any request; the records are compared with those of the same program
 built without skywago. Each plugin is tested at the lower and the upper bound of its range."""
 
@@ -24,16 +24,24 @@ from skywago.engine import plugins, versions
 
 APP = gotool.REPO / "examples" / "logging"
 PLUGINS = gotool.REPO / "plugins"
+LOG_PLUGINS = ("logrus", "zap", "zerolog", "slog")
 
 NAMES = ["logrus-text", "logrus-json", "logrus-std", "zap-json", "zap-with", "zap-console", "zap-namespace",
-         "zap-sugar", "zap-sugarf", "slog-text", "slog-json", "slog-custom", "slog-odd", "slog-default"]
+         "zap-sugar", "zap-sugarf", "zerolog-json", "zerolog-with", "zerolog-console", "zerolog-global",
+         "zerolog-send", "slog-text", "slog-json", "slog-custom", "slog-odd", "slog-default"]
 WHERE = ["startup", "entry", "local", "background"]
 
-# The bounds each build is made at: (go toolchain, logrus, zap). slog's range is by Go release.
+# The bounds each build is made at: (go toolchain, logrus, zap, zerolog). slog's range is by Go
+# release.
 BOUNDS = {
-    "lower": ("1.22.12", "v1.4.0", "v1.10.0"),
-    "upper": ("1.27.4", "v1.10.2", "v1.28.0"),
+    "lower": ("1.22.12", "v1.4.0", "v1.10.0", "v1.13.0"),
+    "upper": ("1.27.4", "v1.10.2", "v1.28.0", "v1.35.1"),
 }
+MODULES = ("github.com/sirupsen/logrus", "go.uber.org/zap", "github.com/rs/zerolog")
+
+# The line of examples/logging/main.go whose zerolog call reports its caller.
+ZEROLOG_JSON_LINE = 1 + next(i for i, line in enumerate(APP.joinpath("main.go").read_text().splitlines())
+                             if '" zerolog-json")' in line)
 
 SERVICE, INSTANCE = "checkout", "checkout-1@test"
 UPSTREAM_TRACE, UPSTREAM_SEGMENT = "trace-from-gateway-7", "segment-gw-1"
@@ -55,7 +63,7 @@ def plugin_range(name: str) -> str:
 
 def test_bounds_are_the_declared_ranges():
     """The versions built below are the lower bound of each range, and the top one is in it."""
-    for name, index in (("slog", 0), ("logrus", 1), ("zap", 2)):
+    for name, index in (("slog", 0), ("logrus", 1), ("zap", 2), ("zerolog", 3)):
         declared = plugin_range(name)
         lower, upper = BOUNDS["lower"][index], BOUNDS["upper"][index]
         assert versions.in_range(lower, declared) and versions.in_range(upper, declared), (name, declared)
@@ -64,18 +72,23 @@ def test_bounds_are_the_declared_ranges():
         assert op == ">=" and versions.parse_version(lower)[:same] == bound[:same], (name, declared, lower)
 
 
-def test_the_three_plugins_share_one_logctx():
-    copies = {name: (PLUGINS / name / "logctx.go").read_bytes() for name in ("logrus", "zap", "slog")}
-    assert len(set(copies.values())) == 1, "plugins/*/logctx.go must stay identical"
+def test_the_log_plugins_share_one_logctx():
+    """One file, plugins/_shared/logctx.go (with the itoa.go it uses), compiled into each logging package."""
+    shared = {name: (PLUGINS / "_shared" / name).read_bytes() for name in ("logctx.go", "itoa.go")}
+    for name in LOG_PLUGINS:
+        (target,) = plugins.load(str(PLUGINS / name / "plugin.toml")).targets
+        assert dict(target.shared) == shared, name
+        assert not (PLUGINS / name / "logctx.go").exists(), name
 
 
 # --- building -------------------------------------------------------------------------------------
 
-def prepare_app(dest: pathlib.Path, go: str, logrus: str, zap: str) -> tuple[pathlib.Path, dict]:
+def prepare_app(dest: pathlib.Path, go: str, *versions_: str) -> tuple[pathlib.Path, dict]:
+    """examples/logging at the Go release and the (logrus, zap, zerolog) versions given."""
     app = dest / "logging"
     shutil.copytree(APP, app)
     env = gotool.go_env(GOTOOLCHAIN=f"go{go}", GOFLAGS="-mod=mod -buildvcs=false")
-    edit = ["go", "mod", "edit", f"-require=github.com/sirupsen/logrus@{logrus}", f"-require=go.uber.org/zap@{zap}"]
+    edit = ["go", "mod", "edit", *(f"-require={m}@{v}" for m, v in zip(MODULES, versions_, strict=True))]
     if go.startswith("1.22."):
         edit.append("-go=1.22")
     gotool.run(edit, cwd=app, env=env)
@@ -94,19 +107,20 @@ def build_info(binary: pathlib.Path, env) -> tuple[str, dict[str, str]]:
 def ours_warned(stderr: str) -> list[str]:
     """skywago's warnings about these plugins or the packages they target (other plugins being
     written at the same time may warn about themselves)."""
-    ours = re.compile(r"plugin:(logrus|zap|slog)\b|plugins/(logrus|zap|slog)/|github\.com/sirupsen/logrus|go\.uber\.org/zap|log/slog")
+    ours = re.compile(r"plugin:(logrus|zap|zerolog|slog)\b|plugins/(logrus|zap|zerolog|slog|_shared)/|"
+                      r"github\.com/sirupsen/logrus|go\.uber\.org/zap|github\.com/rs/zerolog|log/slog")
     return [line for line in stderr.splitlines() if "skywago: warning" in line and ours.search(line)]
 
 
 @pytest.fixture(scope="module", params=sorted(BOUNDS))
 def built(request, tmp_path_factory):
-    go, logrus, zap = BOUNDS[request.param]
-    app, env = prepare_app(tmp_path_factory.mktemp(f"logging-{request.param}"), go, logrus, zap)
+    go, *module_versions = BOUNDS[request.param]
+    app, env = prepare_app(tmp_path_factory.mktemp(f"logging-{request.param}"), go, *module_versions)
     binary = app / "logging"
     done = gotool.go_build(app, binary, toolexec=gotool.shim_path(), env=env)
     assert ours_warned(done.stderr) == [], done.stderr
     go_built, modules = build_info(binary, env)
-    assert (go_built, modules["github.com/sirupsen/logrus"], modules["go.uber.org/zap"]) == (go, logrus, zap)
+    assert (go_built, *(modules[m] for m in MODULES)) == (go, *module_versions)
     plain = app / "logging-plain"  # the same program without skywago, to compare records with
     gotool.go_build(app, plain, env=env)
     return request.param, binary, plain
@@ -151,9 +165,9 @@ def _logfmt(text: str) -> dict:
 def parse_line(line: str) -> tuple[str, dict]:
     """(message, fields) of one line in any of the app's formats; each parser is strict about
     its format, so a stamp that broke a line (bad JSON, a shifted column) fails here."""
-    if line.startswith("{"):  # logrus JSON, zap JSON, slog JSON
+    if line.startswith("{"):  # logrus JSON, zap JSON, slog JSON, zerolog ("message"; Send: none)
         fields = json.loads(line)
-        return fields.pop("msg"), fields
+        return fields.pop("msg") if "msg" in fields else fields.pop("message"), fields
     if "\t" in line:  # zap console: time, level, caller, message, then the fields as JSON
         _time, _level, caller, msg, *rest = line.split("\t")
         assert re.fullmatch(r"logging/main\.go:\d+", caller), line
@@ -162,6 +176,9 @@ def parse_line(line: str) -> tuple[str, dict]:
     if " | " in line:  # the app's own slog handler: "msg | k=v | k=v"
         msg, *attrs = line.split(" | ")
         return msg, dict(a.split("=", 1) for a in attrs)
+    if line.startswith("INF "):  # zerolog's console writer: "INF msg k=v"
+        where, name, rest = line[len("INF "):].split(" ", 2)
+        return f"{where} {name}", _logfmt(rest)
     if line.startswith("INFO "):  # slog's default logger through package log: "INFO msg k=v"
         where, name, rest = line[len("INFO "):].split(" ", 2)
         return f"{where} {name}", _logfmt(rest)
@@ -211,6 +228,7 @@ def test_records_inside_the_request_carry_its_segment_and_span(built, tmp_path):
         assert records[f"{where} slog-odd"]["!BADKEY"] == "dangling"
         assert records[f"{where} zap-namespace"]["order"] == {"id": "o-1"}
         assert re.fullmatch(r"logging/main\.go:\d+", records[f"{where} zap-json"]["caller"])
+        assert records[f"{where} zerolog-json"]["caller"].endswith("/logging/main.go:" + str(ZEROLOG_JSON_LINE))
         source = records[f"{where} slog-json"]["source"]
         assert source["file"].endswith("/main.go") and source["function"] == "main.(*loggers).logAll", source
 
@@ -254,8 +272,8 @@ def test_key_switch_and_names_not_in_the_environment(built, tmp_path):
 def test_a_version_outside_the_range_is_left_alone(tmp_path):
     """logrus below the range: logrus compiles untouched with one warning; zap and slog are still
     instrumented and the program works."""
-    go, _, zap = BOUNDS["upper"]
-    app, env = prepare_app(tmp_path, go, "v1.3.0", zap)
+    go, _, zap, zerolog = BOUNDS["upper"]
+    app, env = prepare_app(tmp_path, go, "v1.3.0", zap, zerolog)
     binary = app / "logging"
     done = gotool.go_build(app, binary, toolexec=gotool.shim_path(), env=env)
     assert ("rule plugin:logrus: github.com/sirupsen/logrus v1.3.0 is outside the plugin's range "

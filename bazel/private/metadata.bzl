@@ -2,7 +2,8 @@
 
 - `plugin_index` (@skywago_plugins//:index.bzl): which plugins target which import paths, read
   from plugins/*/plugin.toml. A rewrite action gets exactly the files of the plugins that target
-  its package, so editing one plugin re-runs only the rewrites (and compiles) it can affect.
+  its package (with the plugins/_shared/ files they name), so editing one plugin re-runs only the
+  rewrites (and compiles) it can affect.
 - `module_versions` (@skywago_module_versions//:versions.bzl): module path -> version, for
   plugin version ranges (the rewriter's --module-version). From go.mod files (`skywago.from_file`,
   like gazelle's go_deps reads them) and explicit `skywago.module(path, version)` tags.
@@ -11,22 +12,25 @@
 _INDEX_SCRIPT = """
 import json, os, sys, tomllib
 root = sys.argv[1]
-index = {}
+index, shared = {}, {}
 for name in sorted(os.listdir(root)):
     try:
         with open(os.path.join(root, name, "plugin.toml"), "rb") as f:
             data = tomllib.load(f)
     except (OSError, tomllib.TOMLDecodeError):
         continue  # not a plugin, or a broken one: the engine reports it when it loads plugins
-    targets = data.get("target", [])
-    index[name] = sorted({t.get("package", "") for t in targets if isinstance(t, dict)} - {""})
-print(json.dumps(index, sort_keys=True))
+    targets = [t for t in data.get("target", []) if isinstance(t, dict)]
+    index[name] = sorted({t.get("package", "") for t in targets} - {""})
+    files = {f for t in targets if isinstance(t.get("shared"), list) for f in t["shared"] if isinstance(f, str)}
+    # Names that are not plain file names are the engine's to reject; never glob them here.
+    shared[name] = sorted(f for f in files if f and "/" not in f and f not in (".", ".."))
+print(json.dumps({"index": index, "shared": shared}, sort_keys=True))
 """
 
 def _plugin_index_impl(rctx):
     skywago_root = rctx.path(rctx.attr._skywago_root).dirname
     plugins = skywago_root.get_child("plugins")
-    index = {}
+    index, shared = {}, {}
     if plugins.exists:
         for entry in plugins.readdir(watch = "no"):
             toml = entry.get_child("plugin.toml")
@@ -39,7 +43,8 @@ def _plugin_index_impl(rctx):
         result = rctx.execute([python, "-c", _INDEX_SCRIPT, str(plugins)], quiet = True)
         if result.return_code != 0:
             fail("skywago: reading plugins/*/plugin.toml failed:\n" + result.stderr)
-        index = json.decode(result.stdout)
+        decoded = json.decode(result.stdout)
+        index, shared = decoded["index"], decoded["shared"]
     by_package = {}
     for name in sorted(index):
         for package in index[name]:
@@ -53,7 +58,10 @@ PLUGINS = {plugins}
 
 # import path -> plugins that target it
 PLUGINS_BY_PACKAGE = {by_package}
-""".format(plugins = repr(index), by_package = repr(by_package)))
+
+# plugin name -> the files of plugins/_shared/ its targets name (part of //:plugin_<name>)
+PLUGIN_SHARED_FILES = {shared}
+""".format(plugins = repr(index), by_package = repr(by_package), shared = repr(shared)))
 
 plugin_index = repository_rule(
     implementation = _plugin_index_impl,

@@ -135,7 +135,7 @@ def _instrumented_sdk_impl(rctx):
 
     # Re-run when what the output depends on changes: the engine, templates, agent ABI (all of
     # skywago/), this driver, every plugin.toml (a plugin may start targeting std), and the
-    # code of the plugins that instrumented std.
+    # code of the plugins that instrumented std (with the plugins/_shared/ files they use).
     _watch_sources(rctx, skywago_root.get_child("skywago"))
     rctx.watch(skywago_root.get_child("bazel").get_child("private").get_child("sdk_rewrite.py"))
     plugins = skywago_root.get_child("plugins")
@@ -145,6 +145,8 @@ def _instrumented_sdk_impl(rctx):
                 rctx.watch(entry.get_child("plugin.toml"))
         for name in summary["plugins"]:
             _watch_sources(rctx, plugins.get_child(name))
+        for name in summary.get("shared_plugin_files", []):
+            rctx.watch(plugins.get_child("_shared").get_child(name))
 
     # rules_go's own SDK repository layout (same template go_sdk.download uses).
     goos, goarch = host_platform(rctx)

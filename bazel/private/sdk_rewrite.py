@@ -29,6 +29,7 @@ import sys
 
 from skywago import config
 from skywago.engine import PackageInput, RewriteError, SourceFile, rewrite_package
+from skywago.engine.transforms.intercept import SHARED_FILE_PREFIX
 from skywago.toolexec import rules_for_build
 
 # Directories of GOROOT/src that hold no standard-library packages a program links.
@@ -78,7 +79,8 @@ def _strip_line_directive(content: bytes, path: str) -> bytes:
 
 
 def instrument(goroot: str, go_version: str, build_config: config.BuildConfig, strict: bool, warn):
-    """-> ({import path: {"rules": [...], "edited": {name: bytes}, "added": {name: bytes}}}, plugins)."""
+    """-> ({import path: {"rules": [...], "edited": {name: bytes}, "added": {name: bytes}}}, plugins,
+    the files of plugins/_shared/ compiled in)."""
     def plugin_error(error: Exception) -> None:
         if strict:
             raise RewriteError("(standard library)", "plugins", f"a plugin does not load: {error}")
@@ -86,7 +88,7 @@ def instrument(goroot: str, go_version: str, build_config: config.BuildConfig, s
 
     rules = rules_for_build(build_config, on_plugin_error=plugin_error)
     done = {}
-    plugins = set()
+    plugins, shared = set(), set()
     for import_path, directory in std_packages(os.path.join(goroot, "src")):
         files = package_files(directory, import_path)
         if not files:
@@ -110,7 +112,8 @@ def instrument(goroot: str, go_version: str, build_config: config.BuildConfig, s
             "added": dict(sorted(result.added.items())),
         }
         plugins.update(a.rule.split(":", 1)[1] for a in result.applied if a.rule.startswith("plugin:"))
-    return done, sorted(plugins)
+        shared.update(n.removeprefix(SHARED_FILE_PREFIX) for n in result.added if n.startswith(SHARED_FILE_PREFIX))
+    return done, sorted(plugins), sorted(shared)
 
 
 def write_goroot(goroot: str, out: str, rewritten: dict) -> None:
@@ -164,7 +167,7 @@ def main(argv: list[str]) -> int:
     try:
         build_config = config.load({"SKYWAGO_CONFIG": args.config or ""})
         strict = args.strict or build_config.strict
-        rewritten, plugins = instrument(args.goroot, args.go_version, build_config, strict, warn)
+        rewritten, plugins, shared = instrument(args.goroot, args.go_version, build_config, strict, warn)
     except (config.ConfigError, RewriteError) as err:
         sys.stderr.write(f"skywago: error: {err}\n")
         return 1
@@ -176,6 +179,7 @@ def main(argv: list[str]) -> int:
             for path, p in sorted(rewritten.items())
         },
         "plugins": plugins,
+        "shared_plugin_files": shared,
         "warnings": warnings,
     }
     text = json.dumps(summary, indent=1, sort_keys=True) + "\n"

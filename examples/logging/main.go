@@ -1,4 +1,4 @@
-// logging: an HTTP service that logs with logrus, zap and log/slog, in several formats, inside
+// logging: an HTTP service that logs with logrus, zap, zerolog and log/slog, in several formats, inside
 // requests and outside any. Nothing here knows about tracing; built with skywago, every record
 // written while a request is traced carries the trace context (SW_CTX), and the others do not.
 //
@@ -22,6 +22,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/rs/zerolog"
+	zerologlog "github.com/rs/zerolog/log"
 	"github.com/sirupsen/logrus"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -49,6 +51,9 @@ type loggers struct {
 	zapSugar               *zap.SugaredLogger
 	slogText, slogJSON     *slog.Logger
 	slogCustom             *slog.Logger
+	zerologJSON            zerolog.Logger
+	zerologWith            zerolog.Logger
+	zerologConsole         zerolog.Logger
 }
 
 func newLoggers() *loggers {
@@ -76,6 +81,14 @@ func newLoggers() *loggers {
 	l.slogCustom = slog.New(&pipeHandler{w: out})
 	log.SetOutput(out)
 	log.SetFlags(0)
+
+	// zerolog: JSON with the caller (a context hook), a child logger with a field, the console
+	// writer, and the global logger of zerolog/log.
+	l.zerologJSON = zerolog.New(out).Level(zerolog.InfoLevel).With().Caller().Logger()
+	l.zerologWith = zerolog.New(out).With().Str("component", "checkout").Logger()
+	l.zerologConsole = zerolog.New(zerolog.ConsoleWriter{Out: out, NoColor: true,
+		PartsOrder: []string{zerolog.LevelFieldName, zerolog.MessageFieldName}})
+	zerologlog.Logger = zerolog.New(out)
 	return l
 }
 
@@ -111,6 +124,13 @@ func (l *loggers) logAll(where string) {
 	l.slogJSON.Warn(where+" slog-odd", odd...)
 	slog.Info(where+" slog-default", "user", "ann")
 	l.slogText.Debug(where + " slog-disabled") // below the handler's level: never written
+
+	l.zerologJSON.Info().Str("user", "ann").Msg(where + " zerolog-json")
+	l.zerologWith.Warn().Msgf("%s zerolog-with", where)
+	l.zerologConsole.Info().Int("items", 2).Msg(where + " zerolog-console")
+	zerologlog.Info().Str("user", "ann").Msg(where + " zerolog-global")
+	l.zerologJSON.Info().Str("msg", where+" zerolog-send").Msg("") // no message (as Send): msg is a field
+	l.zerologJSON.Debug().Msg(where + " zerolog-disabled")         // below the level: never written
 }
 
 // pipeHandler is a minimal slog.Handler of the application's own: "msg | k=v | k=v".

@@ -9,6 +9,8 @@
     module = "std"                       # module providing it ("std": the Go release)
     versions = ">=1.22, <1.28"           # range of that module's versions
     code = ["server.go"]                 # advice files, compiled inside the target package
+    shared = ["logctx.go"]               # optional: files of plugins/_shared/ (code several
+                                         # plugins use), compiled in the same way
 
     [[target.intercept]]
     function = "ServeHTTP"
@@ -35,6 +37,10 @@ import tomllib
 from skywago.engine import gosource, versions
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+# The folder, beside the plugin folders of a root, of the advice files several plugins share
+# (`shared = [...]` in a target). Not a plugin: it has no plugin.toml.
+SHARED_DIR = "_shared"
 
 
 class PluginError(ValueError):
@@ -67,6 +73,7 @@ class Target:
     module: str
     versions: str
     code: tuple[tuple[str, bytes], ...]  # (file name, content)
+    shared: tuple[tuple[str, bytes], ...]  # (file name in plugins/_shared/, content)
     intercepts: tuple[Intercept, ...]
     fields: tuple[Field, ...]
 
@@ -115,20 +122,17 @@ def load(path: str) -> Plugin:
     targets = []
     for index, target in enumerate(check.table_list(data, "target", "")):
         where = f"target[{index}]"
-        check.keys(target, {"package", "module", "versions", "code", "intercept", "field"}, where)
+        check.keys(target, {"package", "module", "versions", "code", "shared", "intercept", "field"}, where)
         range_text = check.string(target, "versions", where)
         try:
             versions.parse_range(range_text)
         except versions.VersionError as err:
             check.fail("versions", str(err), where)
-        code = []
-        for file_name in check.string_list(target, "code", where):
-            file_path = os.path.join(directory, file_name)
-            if not os.path.isfile(file_path):
-                check.fail("code", f"{file_name} does not exist in {directory}", where)
-            with open(file_path, "rb") as f:
-                code.append((file_name, f.read()))
-        defined = _defined_funcs(code, path)
+        code = check.files(target, "code", where, directory)
+        shared = check.files(target, "shared", where, os.path.join(os.path.dirname(directory), SHARED_DIR))
+        if {n for n, _ in code} & {n for n, _ in shared}:
+            check.fail("shared", "names a file that code names too", where)
+        defined = _defined_funcs(code + shared, path)
         intercepts = []
         for j, spec in enumerate(check.table_list(target, "intercept", where)):
             sub = f"{where}.intercept[{j}]"
@@ -136,7 +140,7 @@ def load(path: str) -> Plugin:
             advice = check.string(spec, "advice", sub)
             for suffix in ("Before", "After"):
                 if advice + suffix not in defined:
-                    check.fail("advice", f"no func {advice}{suffix} in {', '.join(n for n, _ in code) or 'code'}", sub)
+                    check.fail("advice", f"no func {advice}{suffix} in {', '.join(n for n, _ in code + shared) or 'code'}", sub)
             intercepts.append(Intercept(
                 function=check.identifier(spec, "function", sub),
                 receiver=spec.get("receiver", ""),
@@ -155,6 +159,7 @@ def load(path: str) -> Plugin:
             module=check.string(target, "module", where),
             versions=range_text,
             code=tuple(code),
+            shared=tuple(shared),
             intercepts=tuple(intercepts),
             fields=tuple(fields),
         ))
@@ -214,6 +219,19 @@ class _Checker:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.fail(key, "expected a list of strings", where)
         return value
+
+    def files(self, table: dict, key: str, where: str, directory: str) -> list[tuple[str, bytes]]:
+        """(name, content) of each file the list names, read from directory."""
+        out = []
+        for file_name in self.string_list(table, key, where):
+            file_path = os.path.join(directory, file_name)
+            if os.path.basename(file_name) != file_name or not file_name.endswith(".go"):
+                self.fail(key, f"{file_name!r}: expected the name of a .go file in {directory}", where)
+            if not os.path.isfile(file_path):
+                self.fail(key, f"{file_name} does not exist in {directory}", where)
+            with open(file_path, "rb") as f:
+                out.append((file_name, f.read()))
+        return out
 
     def table_list(self, table: dict, key: str, where: str, required: bool = True) -> list[dict]:
         value = table.get(key, [])

@@ -78,7 +78,10 @@ class PackageWorkspace:
             raise RewriteError(self.pkg.import_path, "engine", f"two rules add different {name}")
         self.added[name] = content
 
-    def add_raw_file(self, name: str, content: bytes) -> None:
+    def add_raw_file(self, name: str, content: bytes, shared: bool = False) -> None:
+        """Add a file as it is. shared: several rules may add it (the same content, once)."""
+        if shared and self.added.get(name) == content and name not in self._files:
+            return
         if name in self._files or name in self.added:
             raise RewriteError(self.pkg.import_path, "engine", f"added file {name} collides with another file")
         self.added[name] = content

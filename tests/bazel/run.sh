@@ -92,6 +92,9 @@ if grep -q -e skywago_getContext -e skywago.dev/agent "$ROOT$execroot/$plain"; t
 fi
 echo "ok: the plain //app:server has no skywago code"
 
+# A plugin's filegroup holds the plugins/_shared/ files it names (the rewrite action's inputs).
+shared_srcs() { bz query --noshow_progress "labels(srcs, @skywago//:plugin_$1)" 2>/dev/null | grep -cE 'plugins/_shared/(logctx|itoa).go$'; }
+expect 2 shared_srcs logrus
 timed "build (aspect)" bz build //app:server "${aspect[@]}"
 timed "no-op rebuild (aspect)" bz build //app:server "${aspect[@]}" 2> "$log"
 cat "$log" >&2
@@ -107,7 +110,7 @@ grep -q skywago_getContext "$ROOT$bin/app/_skywago/server/bin/server" \
     || { echo "FAIL: the aspect-built server has no instrumented runtime" >&2; exit 1; }
 grep -q '"operationName":"GET:/hello"' "$ROOT/tmp/skywago-run-sh.json" \
     || { echo "FAIL: the aspect-built server reported no GET:/hello span" >&2; exit 1; }
-echo "ok: the aspect-built server reported $(grep -c . "$ROOT/tmp/skywago-run-sh.json") segments"
+echo "ok: the aspect-built server reported $(grep -cE . "$ROOT/tmp/skywago-run-sh.json") segments"
 
 expect "200 hello, bazel" bz run --ui_event_filters=-info,-stdout,-stderr --noshow_progress //app:server_skywago -- -selftest
 timed "examples (aspect)" bz build @examples//demo:demo @examples//httpchain:httpchain "${aspect[@]}"

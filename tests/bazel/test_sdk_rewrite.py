@@ -52,6 +52,9 @@ def test_sdk_rewrite_is_the_engine_in_place_and_reproducible(tmp_path):
     assert {"proc.go", "runtime2.go"} <= set(packages["runtime"]["edited"])
     assert "skywago_runtime.go" in packages["runtime"]["added"]
     assert packages["net/http"]["rules"] == ["plugin:nethttp"]
+    assert packages["log/slog"]["rules"] == ["plugin:slog"]
+    assert "skywago_shared_logctx.go" in packages["log/slog"]["added"]
+    assert summary["shared_plugin_files"] == ["itoa.go", "logctx.go"]  # sdk.bzl watches plugins/_shared/<these>
     assert summary["warnings"] == []
 
     out = tmp_path / "a"

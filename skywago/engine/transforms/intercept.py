@@ -31,6 +31,10 @@ from skywago.engine.transforms import abi
 from skywago.engine.workspace import PackageWorkspace
 
 
+# What a file of plugins/_shared/ is called in the package it is compiled into.
+SHARED_FILE_PREFIX = "skywago_shared_"
+
+
 @dataclasses.dataclass
 class _GlueParam:
     name: str  # as the glue function names it
@@ -62,6 +66,9 @@ class InterceptRule(Rule):
         package = ws.package_name
         for file_name, content in self.target.code:
             ws.add_raw_file(f"skywago_{self.plugin.name}_{file_name}", _with_package(content, package, file_name, self))
+        for file_name, content in self.target.shared:
+            # One copy per package, whichever plugins targeting it name the file.
+            ws.add_raw_file(SHARED_FILE_PREFIX + file_name, _with_package(content, package, file_name, self), shared=True)
         abi.add_to(ws)
 
     # --- version ---------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 // The trace context the logging plugins stamp on log records, as SkyWalking's Go agent does:
-// one field, key SW_CTX, value [service,instance,traceId,segmentId,spanId]. Compiled inside
-// the logging package; the same file is used by the logrus, zap and slog plugins (a test keeps
-// the copies identical).
+// one field, key SW_CTX, value [service,instance,traceId,segmentId,spanId]. Shared advice
+// (`shared = ["logctx.go"]` in a plugin's target): compiled inside each logging package a log
+// plugin targets (logrus, zap, zerolog, log/slog), once per package. Needs itoa.go.
 package logctx
 
 import "sync"
@@ -43,28 +43,5 @@ func skywagoLogContext(t *skywagoTracerABI) (key, value string, ok bool) {
 	if traceID == "" {
 		return "", "", false
 	}
-	return skywagoLogKey, "[" + skywagoLogIdentity + traceID + "," + segmentID + "," + skywagoLogItoa(spanID) + "]", true
-}
-
-func skywagoLogItoa(n int32) string {
-	if n == 0 {
-		return "0"
-	}
-	var digits [11]byte
-	i := len(digits)
-	negative := n < 0
-	u := int64(n)
-	if negative {
-		u = -u
-	}
-	for u > 0 {
-		i--
-		digits[i] = byte('0' + u%10)
-		u /= 10
-	}
-	if negative {
-		i--
-		digits[i] = '-'
-	}
-	return string(digits[i:])
+	return skywagoLogKey, "[" + skywagoLogIdentity + traceID + "," + segmentID + "," + skywagoItoa(int64(spanID)) + "]", true
 }

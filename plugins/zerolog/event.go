@@ -1,0 +1,15 @@
+// Advice compiled inside github.com/rs/zerolog.
+package zerolog
+
+// skywagoEventMsgBefore appends the trace context to the event about to be written (its callers
+// never pass a nil event: a disabled one stops in Msg/Send).
+func skywagoEventMsgBefore(inv *skywagoInvocation, e *Event, msg *string) {
+	if e == nil {
+		return
+	}
+	if key, value, ok := skywagoLogContext(inv.Tracer); ok {
+		e.Str(key, value)
+	}
+}
+
+func skywagoEventMsgAfter(inv *skywagoInvocation, e *Event, msg *string) {}
