@@ -1,5 +1,6 @@
 """Shared pytest fixtures.
 
+- tests/webchain.py: the builds of examples/webchain the web-framework plugin tests share.
 - tests/servers.py: the real PostgreSQL, MariaDB and Redis servers (session-scoped: each starts
   once, on first use, and stops at the end of the session).
 - tests/backend_<kind>.py: one module per other kind of real server (a SkyWalking OAP, Jaeger,
@@ -10,4 +11,4 @@
 
 import pathlib
 
-pytest_plugins = ["servers"] + sorted(p.stem for p in pathlib.Path(__file__).parent.glob("backend_*.py"))
+pytest_plugins = ["servers", "webchain"] + sorted(p.stem for p in pathlib.Path(__file__).parent.glob("backend_*.py"))

@@ -97,12 +97,14 @@ def build_instrumented(app_dir: pathlib.Path, output: pathlib.Path, plugin: str,
 # --- running services ------------------------------------------------------------------------
 
 @contextlib.contextmanager
-def http_chain(binary, tmp_path: pathlib.Path):
-    """The example's backend and frontend (both `-listen`, the frontend with `-backend`), each
-    reporting to its own file. Yields a Chain; segments are read after both have exited."""
+def http_chain(binary, tmp_path: pathlib.Path, args: tuple[str, ...] = ()):
+    """The example's backend and frontend (both `-listen`, the frontend with `-backend`; both
+    with args), each reporting to its own file. Yields a Chain; segments are read after both
+    have exited."""
     chain = Chain(tmp_path, services.free_port(), services.free_port())
-    with services.service(binary, ["-listen", f"127.0.0.1:{chain.be_port}"], chain.be_port, chain.env("backend")):
-        with services.service(binary, ["-listen", f"127.0.0.1:{chain.fe_port}",
+    with services.service(binary, [*args, "-listen", f"127.0.0.1:{chain.be_port}"], chain.be_port,
+                          chain.env("backend")):
+        with services.service(binary, [*args, "-listen", f"127.0.0.1:{chain.fe_port}",
                                        "-backend", f"http://127.0.0.1:{chain.be_port}"],
                               chain.fe_port, chain.env("frontend")):
             yield chain
@@ -142,7 +144,7 @@ class Chain:
     def segments(self, service: str) -> list[dict]:
         """What the service reported, without the segments of the /quit requests."""
         found = traces.read_segments(self.files[service]) if self.files[service].exists() else []
-        return [s for s in found if not s["spans"][0]["operationName"].endswith(":/quit")]
+        return [s for s in found if not s["spans"][0]["operationName"].rstrip("/").endswith(":/quit")]
 
 
 # --- reading spans ---------------------------------------------------------------------------
@@ -191,11 +193,13 @@ def sw8_correlation(**values: str) -> str:
 HTTP_CLIENT_COMPONENT = 5005  # SkyWalking's GoHttpClient: the net/http client under the frontend
 
 
-def assert_route_chain(binary, tmp_path: pathlib.Path, component: int, frontend_route: str, backend_route: str) -> None:
+def assert_route_chain(binary, tmp_path: pathlib.Path, component: int, frontend_route: str, backend_route: str,
+                       args: tuple[str, ...] = (), client_component: int = HTTP_CLIENT_COMPONENT) -> None:
     """One request through an instrumented frontend and backend of the same web framework: each
     process has exactly one Entry span, named after the framework's route (not the raw path),
-    with the framework's component id; the backend's ref points at the frontend's Exit span."""
-    with http_chain(binary, tmp_path) as chain:
+    with the framework's component id; the backend's ref points at the frontend's Exit span
+    (made by the HTTP client whose component is client_component)."""
+    with http_chain(binary, tmp_path, args) as chain:
         assert chain.get("/shop/orders/42") == (200, "order 42: 4200\n")
     fe_port, be_port = chain.fe_port, chain.be_port
     (fe,) = chain.segments("frontend")
@@ -211,7 +215,7 @@ def assert_route_chain(binary, tmp_path: pathlib.Path, component: int, frontend_
     assert local["operationName"] == "main.fetchPrice" and local["parentSpanId"] == entry["spanId"]
     (exit_span,) = spans_of(fe, "Exit")
     assert exit_span["operationName"] == "GET:/items/42/price" and exit_span["parentSpanId"] == local["spanId"]
-    assert exit_span["peer"] == f"127.0.0.1:{be_port}" and exit_span["componentId"] == HTTP_CLIENT_COMPONENT
+    assert exit_span["peer"] == f"127.0.0.1:{be_port}" and exit_span["componentId"] == client_component
 
     assert be["traceId"] == fe["traceId"]
     server = only_entry(be)

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The full plugin matrix (not run by CI, which runs each plugin at its upper bound under both front
+# doors and its lower bound under toolexec): every bound of every plugin under every front door
+# that can build it, plus the out-of-range builds. Each plugin engineer keeps a block of their own.
+#
+#   tests/matrix.sh            # every block
+#   tests/matrix.sh web        # one block
+#
+# Needs what scripts/test.sh sets up (venv, Go toolchains, servers, the Bazel chroot as root).
+# Runs heavy: take the shared lock yourself (flock /tmp/skywago-heavy.lock tests/matrix.sh).
+set -uo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+py="$repo/.venv/bin/python"
+export SKYWAGO_BAZEL_TESTS="${SKYWAGO_BAZEL_TESTS:-1}"
+only="${1:-}"
+status=0
+run() {  # run BLOCK PYTEST-ARGS...
+  local block=$1; shift
+  [ -z "$only" ] || [ "$only" = "$block" ] || return 0
+  echo "== matrix [$block]: pytest $*"
+  (cd "$repo" && nice -n 10 "$py" -m pytest -q -rs -p no:cacheprovider "$@") || status=1
+}
+
+# --- web: web-framework and RPC plugins ------------------------------------------------------------
+# gin, echo, mux: lower and upper bound (toolexec). chi, httprouter, go-restful, fasthttp, fiber
+# (examples/webchain, tests/webchain.py): lower (Go 1.22) and upper under toolexec, upper under
+# Bazel (the Bazel workspace builds the example's pinned versions only), and the out-of-range build
+# (fasthttp v1.34.0, fiber v2.26.0; chi, httprouter and go-restful v3 have no release outside
+# their ranges). zerolog with the other log plugins (examples/logging): lower and upper bound.
+SKYWAGO_LIBRARY_SUITES=1 run web tests/test_library_suites.py -s
+run web tests/test_plugin_gin.py tests/test_plugin_echo.py tests/test_plugin_mux.py \
+  tests/test_plugin_chi.py tests/test_plugin_httprouter.py tests/test_plugin_gorestful.py \
+  tests/test_plugin_fasthttp.py tests/test_plugin_fiber.py tests/test_plugin_logging.py
+
+exit $status

@@ -1,0 +1,15 @@
+"""go-restful plugin: examples/webchain with -framework restful (a web service per root path, a
+container filter), frontend -> backend over HTTP, webchain_built with skywago at the lower and the upper
+bound of the plugin's range: one trace across both processes, each Entry span named after the
+selected route's path (root + route), renamed before the filters and the route function ran."""
+
+# The tests of the five plugins examples/webchain serves (tests/webchain.py), run for this one.
+from webchain import (  # noqa: F401
+    webchain_built,
+    test_a_version_outside_the_range_compiles_untouched_with_one_warning,
+    test_errors_unmatched_routes_and_an_incoming_trace,
+    test_route_names_the_entry_spans_across_two_services,
+    test_the_example_pins_a_version_inside_the_declared_range,
+)
+
+PLUGIN = "gorestful"
