@@ -10,6 +10,8 @@
 package boot
 
 import (
+	"context"
+	"runtime/pprof"
 	"unsafe"
 
 	"skywago.dev/agent/abi"
@@ -31,7 +33,11 @@ var table *TracerABI
 
 func init() {
 	core.SetGLS(rtbridge.GLS{}) // first: the reporter's goroutine suppresses itself through it
-	core.Start(core.LoadConfig())
+	cfg := core.LoadConfig()
+	if cfg.Profile.Labels {
+		core.SetProfileLabeler(&profileLabeler)
+	}
+	core.Start(cfg)
 	table = abi.New()
 	rtbridge.SetTracer(unsafe.Pointer(table))
 	rtbridge.SetExitHook(flushAtExit)
@@ -46,3 +52,15 @@ func flushAtExit() { core.Flush(exitFlushTimeout) }
 
 // InterceptorPanics returns how many panics interceptors recovered and reported so far.
 func InterceptorPanics() uint64 { return abi.InterceptorPanics() }
+
+// profileLabeler labels a goroutine trace_id=<trace id> while it has an open segment, keeping
+// its labels from before to put back. The label set replaces the goroutine's own (pprof.Do's)
+// while the segment is open.
+var profileLabeler = core.ProfileLabeler{
+	Apply: func(traceID string) unsafe.Pointer {
+		previous := rtbridge.ProfLabels()
+		pprof.SetGoroutineLabels(pprof.WithLabels(context.Background(), pprof.Labels(core.ProfileLabelKey, traceID)))
+		return previous
+	},
+	Restore: rtbridge.SetProfLabels,
+}

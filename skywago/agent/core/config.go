@@ -42,6 +42,7 @@ type Config struct {
 	// One sub-struct per protocol or feature, each defined and loaded in its config_<topic>.go.
 	SkyWalking SkyWalkingConfig // config_skywalking.go: the gRPC reporter, management
 	Telemetry  TelemetryConfig  // config_telemetry.go: runtime meters, log records
+	Profile    ProfileConfig    // config_profile.go: runtime/pprof labels
 }
 
 // DefaultIgnoreSuffix is SkyWalking's default for SW_AGENT_IGNORE_SUFFIX.
@@ -56,6 +57,7 @@ func DefaultConfig() Config {
 		ReporterType:            "file",
 		SkyWalking:              defaultSkyWalkingConfig(),
 		Telemetry:               defaultTelemetryConfig(),
+		Profile:                 defaultProfileConfig(),
 		MaxSendQueueSize:        5000,
 		BatchSize:               200,
 		FlushInterval:           time.Second,
@@ -115,6 +117,7 @@ func loadConfig(encodedDefaults string, lookupEnv func(string) (string, bool), w
 	// Each protocol's or feature's own settings (config_<topic>.go), one call each.
 	cfg.SkyWalking.load(s, &cfg)
 	cfg.Telemetry.load(s)
+	cfg.Profile.load(s)
 
 	switch {
 	case explicitType == "" && cfg.SkyWalking.Discard:

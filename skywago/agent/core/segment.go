@@ -27,6 +27,10 @@ type segment struct {
 	// restoreInherited is the goroutine's inherited pointer from before this segment: it is
 	// published again when the segment finishes.
 	restoreInherited unsafe.Pointer
+	// labeler and previousLabels: the owner goroutine's runtime/pprof labels from before the
+	// segment (profile_labels.go), put back when it finishes.
+	labeler        *ProfileLabeler
+	previousLabels unsafe.Pointer
 }
 
 func (seg *segment) pointer() unsafe.Pointer { return unsafe.Pointer(seg) }

@@ -134,6 +134,7 @@ func (t *tracer) startSegment(kind SpanKind, operation, peer string, extract fun
 	seg.active = span
 	t.gls.SetContext(seg.pointer())
 	t.gls.SetInherited(unsafe.Pointer(span.snap))
+	seg.labelGoroutine()
 	if kind == Exit {
 		seg.inject(span, inject)
 	}
@@ -262,6 +263,7 @@ func (seg *segment) spanEnded(s *Span) {
 	if owner {
 		gls.SetContext(nil)
 		gls.SetInherited(seg.restoreInherited)
+		seg.unlabelGoroutine()
 	}
 	if seg.sampled {
 		seg.tracer.report(seg)

@@ -49,3 +49,18 @@ func SetTracer(p unsafe.Pointer) { setTracer(p) }
 
 // SetExitHook makes f run when the program calls os.Exit.
 func SetExitHook(f func()) { setExitHook(f) }
+
+// The runtime's own accessors of the goroutine's runtime/pprof labels (pushed by package runtime
+// to runtime/pprof with //go:linkname since Go 1.9; the label set is pprof's, opaque here).
+//
+//go:linkname getProfLabel runtime/pprof.runtime_getProfLabel
+func getProfLabel() unsafe.Pointer
+
+//go:linkname setProfLabel runtime/pprof.runtime_setProfLabel
+func setProfLabel(p unsafe.Pointer)
+
+// ProfLabels returns the calling goroutine's runtime/pprof labels.
+func ProfLabels() unsafe.Pointer { return getProfLabel() }
+
+// SetProfLabels sets the calling goroutine's runtime/pprof labels to p (from ProfLabels).
+func SetProfLabels(p unsafe.Pointer) { setProfLabel(p) }

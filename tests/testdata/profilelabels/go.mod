@@ -1,0 +1,3 @@
+module example.com/profilelabels
+
+go 1.22
