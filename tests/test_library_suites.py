@@ -1,0 +1,69 @@
+"""SLOW, opt-in (SKYWAGO_LIBRARY_SUITES=1; tests/matrix.sh sets it; each suite builds its test
+binaries plain and instrumented, minutes each on 2 cores): the own test suites of the libraries
+the web plugins instrument — echo, chi, go-restful, fasthttp, fiber — run plain and with skywago's
+-toolexec shim must pass the same way, test by test, and the plugin must have made spans while
+they ran (their tests drive the instrumented code paths through real servers and clients on
+loopback, or fiber's in-memory App.Test). gin's suite runs in CI (tests/test_gin_suite.py).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+import gotool
+import library_suite
+import plugin_apps
+from test_gin_suite import go_test_json, summary
+
+pytestmark = pytest.mark.skipif(os.environ.get("SKYWAGO_LIBRARY_SUITES") != "1",
+                                reason="library suites are opt-in: SKYWAGO_LIBRARY_SUITES=1 (tests/matrix.sh)")
+
+
+def entry_named(spans, component, mark):
+    return [s for s in spans if s["spanType"] == "Entry" and s.get("componentId") == component and mark in s["operationName"]]
+
+
+# (plugin, module, version, package pattern, go test flags, what the plugin must have reported:
+# spans -> count). No test of these versions fails plain here, so none is left out.
+SUITES = [
+    ("echo", "github.com/labstack/echo/v4", "v4.16.0", "./...", [],
+     lambda spans: len([s for s in spans if s["spanType"] == "Entry" and s.get("componentId") == 5015])),
+    ("chi", "github.com/go-chi/chi/v5", "v5.5.0", "./...", [],
+     lambda spans: len(entry_named(spans, 5004, "{"))),  # renamed after a route pattern
+    ("gorestful", "github.com/emicklei/go-restful/v3", "v3.14.0", ".", [],
+     lambda spans: len(entry_named(spans, 5004, "{"))),
+    ("fasthttp", "github.com/valyala/fasthttp", "v1.79.0", ".", ["-short"],
+     lambda spans: len([s for s in spans if s.get("componentId") == 5021])),
+    ("fiber", "github.com/gofiber/fiber/v2", "v2.52.15", ".", ["-short"],
+     lambda spans: len(entry_named(spans, 5021, "/:"))),
+]
+
+
+@pytest.mark.parametrize("plugin, module, version, package, flags, made_spans", SUITES, ids=[s[0] for s in SUITES])
+def test_library_suite_passes_plain_and_instrumented(tmp_path, plugin, module, version, package, flags, made_spans):
+    lower, upper = plugin_apps.declared_range(plugin)
+    assert plugin_apps.version_tuple(lower) <= plugin_apps.version_tuple(version) < plugin_apps.version_tuple(upper)
+    src = library_suite.fetch_module(module, version, tmp_path)
+    config = tmp_path / "skywago.toml"  # the library is the main module: no version in its path
+    config.write_text(f'[build.module_versions]\n"{module}" = "{version}"\n')
+    segments = tmp_path / "segments.json"
+    env = gotool.go_env(GOFLAGS="-mod=mod -buildvcs=false", SW_AGENT_REPORTER_FILE_PATH=str(segments))
+
+    plain, plain_output = go_test_json(src, env, package=package, flags=flags)
+    instrumented, output = go_test_json(src, dict(env, SKYWAGO_CONFIG=str(config)), toolexec=gotool.shim_path(),
+                                        package=package, flags=flags)
+
+    assert not summary(plain, "fail", tests=False), f"{module} {version} fails plain:\n{plain_output[-5000:]}"
+    assert summary(plain, "pass", tests=True), plain_output[-3000:]
+    assert not plugin_apps.warnings_about(output, plugin, module), output[-5000:]
+    assert not summary(instrumented, "fail", tests=True), \
+        f"failing instrumented: {sorted(summary(instrumented, 'fail', tests=True))}\n{output[-5000:]}"
+    assert summary(instrumented, "pass", tests=False) == summary(plain, "pass", tests=False)
+    assert summary(instrumented, "pass", tests=True) == summary(plain, "pass", tests=True)
+    assert summary(instrumented, "skip", tests=True) == summary(plain, "skip", tests=True)
+    count = made_spans(library_suite.reported_spans(segments))
+    print(f"{plugin}: {len(summary(plain, 'pass', tests=True))} tests pass plain and instrumented; "
+          f"{count} spans of the plugin")
+    assert count > 0
