@@ -213,3 +213,38 @@ def test_two_plugins_in_one_package_get_one_copy_of_a_shared_file(tmp_path):
     assert shared == ["skywago_shared_prefix.go"]
     assert added["skywago_shared_prefix.go"].startswith(b"package hello\n")
     assert {"skywago_one_advice.go", "skywago_two_advice.go"} <= set(added)
+
+def test_targets_with_disjoint_ranges_give_version_specific_advice(tmp_path, hello):
+    """Two targets of one plugin for one package, each with its own range and advice: the one
+    whose range holds the library's version applies, the other stays out of the way; outside
+    both, the package is untouched with one warning naming both ranges."""
+    root = tmp_path / "my-plugins"
+    second = textwrap.dedent('''\
+
+        [[target]]
+        package = "example.com/hello"
+        module = "example.com/hello"
+        versions = ">=v1.0.0, <v2.0.0"
+        code = ["advice_v1.go"]
+
+        [[target.intercept]]
+        function = "shout"
+        params = ["string"]
+        advice = "skywagoShout"
+    ''')
+    toml = GOOD.format(name="greeter").replace('">=v0.0.0"', '">=v0.1.0, <v1.0.0"') + second
+    folder = write_plugin(root, "greeter", toml=toml).parent
+    (folder / "advice_v1.go").write_text(ADVICE.replace('"hi-"', '"v1-"'))
+    env = gotool.go_env(SKYWAGO_PLUGIN_PATH=str(root), SKYWAGO_CONFIG=str(_version_config(tmp_path)))
+    done = gotool.go_build(hello, tmp_path / "bin", toolexec=gotool.shim_path(), env=env)
+    assert "skywago: warning" not in done.stderr
+    run = subprocess.run([tmp_path / "bin"], capture_output=True, text=True, env=gotool.go_env(SW_AGENT_REPORTER_TYPE="none"))
+    assert run.stdout == "V1-ALPHA! V1-BETA! V1-GAMMA!\n"
+
+    config = tmp_path / "v3.toml"
+    config.write_text('[build.module_versions]\n"example.com/hello" = "v3.0.0"\n')
+    done = gotool.go_build(hello, tmp_path / "bin3", toolexec=gotool.shim_path(),
+                           env=dict(env, SKYWAGO_CONFIG=str(config)))
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("skywago: warning:")]
+    assert len(warnings) == 1, done.stderr
+    assert "example.com/hello v3.0.0 is outside the plugin's range '>=v0.1.0, <v1.0.0' or '>=v1.0.0, <v2.0.0'" in warnings[0]

@@ -53,6 +53,8 @@ class InterceptRule(Rule):
     def matches(self, pkg: PackageInput) -> str | None:
         if pkg.import_path != self.target.package:
             return None
+        if not self._in_range(pkg) and any(other._in_range(pkg) for other in self._siblings()):
+            return None  # another target of the plugin has the advice for this version
         what = ", ".join(i.display for i in self.target.intercepts)
         fields = ", ".join(f"{f.struct}.{f.name}" for f in self.target.fields)
         return f"{self.plugin.library}: intercepts {what}" + (f"; adds {fields}" if fields else "")
@@ -61,8 +63,11 @@ class InterceptRule(Rule):
         self._check_version(ws.pkg)
         for index, intercept in enumerate(self.target.intercepts):
             self._intercept(ws, index, intercept)
+        by_struct: dict[str, list] = {}
         for field in self.target.fields:
-            self._add_field(ws, field)
+            by_struct.setdefault(field.struct, []).append(field)
+        for struct, fields in by_struct.items():
+            self._add_fields(ws, struct, fields)
         package = ws.package_name
         for file_name, content in self.target.code:
             ws.add_raw_file(f"skywago_{self.plugin.name}_{file_name}", _with_package(content, package, file_name, self))
@@ -72,11 +77,25 @@ class InterceptRule(Rule):
         abi.add_to(ws)
 
     # --- version ---------------------------------------------------------------------------------
-    def _check_version(self, pkg: PackageInput) -> None:
+    def _siblings(self) -> list["InterceptRule"]:
+        """The plugin's other targets for the same package (advice for other version ranges)."""
+        return [InterceptRule(self.plugin, t) for t in self.plugin.targets
+                if t is not self.target and t.package == self.target.package]
+
+    def _version(self, pkg: PackageInput) -> str:
         if self.target.module == "std":
-            version = pkg.go_version
-        else:
-            version = pkg.module_versions.get(self.target.module, "")
+            return pkg.go_version
+        return pkg.module_versions.get(self.target.module, "")
+
+    def _in_range(self, pkg: PackageInput) -> bool:
+        version = self._version(pkg)
+        try:
+            return bool(version) and versions.in_range(version, self.target.versions)
+        except versions.VersionError:
+            return False
+
+    def _check_version(self, pkg: PackageInput) -> None:
+        version = self._version(pkg)
         if not version:
             self._fail(pkg, f"the version of module {self.target.module} is unknown (a replaced or local copy?); "
                             f"set it under [build.module_versions] in the skywago config")
@@ -85,7 +104,8 @@ class InterceptRule(Rule):
         except versions.VersionError:
             ok = False
         if not ok:
-            self._fail(pkg, f"{self.target.module} {version} is outside the plugin's range {self.target.versions!r}")
+            ranges = " or ".join(repr(t.target.versions) for t in [self, *self._siblings()])
+            self._fail(pkg, f"{self.target.module} {version} is outside the plugin's range {ranges}")
 
     # --- functions -------------------------------------------------------------------------------
     def _intercept(self, ws: PackageWorkspace, index: int, intercept: Intercept) -> None:
@@ -193,17 +213,19 @@ class InterceptRule(Rule):
         return text
 
     # --- fields ----------------------------------------------------------------------------------
-    def _add_field(self, ws: PackageWorkspace, field) -> None:
-        for name, go_file in ws.parsed_files(containing=field.struct.encode()):
-            struct = go_file.struct_type(field.struct)
+    def _add_fields(self, ws: PackageWorkspace, struct_name: str, fields: list) -> None:
+        """The fields, in one insertion before the struct's closing brace."""
+        declared = "; ".join(f"{f.name} {f.type}" for f in fields)
+        for name, go_file in ws.parsed_files(containing=struct_name.encode()):
+            struct = go_file.struct_type(struct_name)
             if struct is None:
                 continue
             body = struct.named_children[-1]
             closing = body.end_byte - 1
-            text = field_insertion(go_file.content, closing, f"{field.name} {field.type}")
+            text = field_insertion(go_file.content, closing, declared)
             ws.edit(name, Edit.insert(closing, text, self.name))
             return
-        self._fail(ws.pkg, f"no struct {field.struct} to add field {field.name} to")
+        self._fail(ws.pkg, f"no struct {struct_name} to add field {', '.join(f.name for f in fields)} to")
 
     def _fail(self, pkg: PackageInput, reason: str):
         raise RewriteError(pkg.import_path, self.name, reason)
