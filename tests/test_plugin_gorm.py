@@ -55,11 +55,16 @@ DIALECTS = {
 }
 
 
-def check_local(span, parent, operation, db_type, component):
+def check_local(span, parent, operation, db_type, component, statements):
+    """statements: the Exit spans under the gorm span whose db.statement it must show ("; ")."""
     assert span["operationName"] == operation
     assert span["spanType"] == "Local" and span["parentSpanId"] == parent["spanId"]
     assert span["componentId"] == component and span["spanLayer"] == "Database"
-    assert traces.tags(span) == {"db.type": db_type}
+    expected = {"db.type": db_type}
+    sent = [traces.tags(s)["db.statement"] for s in statements if "db.statement" in traces.tags(s)]
+    if sent:
+        expected["db.statement"] = "; ".join(sent)
+    assert traces.tags(span) == expected
 
 
 def check_exit(span, parent, operation, server, db_type, component):
@@ -83,10 +88,12 @@ def test_gorm_operations_are_local_spans_over_the_statements(request, tmp_path, 
 
     segment, entry = servers.linked_request(result, "GET:/buy", "GET:/add")
     create, first = servers.children(segment, entry)
-    check_local(create, entry, "gorm/products/create", db_type, component)
-    check_local(first, entry, "gorm/products/query", db_type, component)
-    # Create runs in a transaction: three statements, each an Exit span under the gorm span.
+    # Create runs in a transaction: three statements, each an Exit span under the gorm span; the
+    # gorm span's db.statement is the one with text (the INSERT).
     begin, insert, commit = servers.children(segment, create)
+    check_local(create, entry, "gorm/products/create", db_type, component, [begin, insert, commit])
+    assert traces.tags(create)["db.statement"].startswith("INSERT INTO")
+    check_local(first, entry, "gorm/products/query", db_type, component, servers.children(segment, first))
     check_exit(begin, create, "BeginTx", server, db_type, component)
     # (an INSERT ... RETURNING is a query, a plain INSERT an exec, depending on dialect and version)
     assert insert["operationName"] in (f"{db_type}/Tx/Exec", f"{db_type}/Tx/Query")
@@ -103,14 +110,15 @@ def test_gorm_operations_are_local_spans_over_the_statements(request, tmp_path, 
     # Record not found is an answer, not a failure.
     missing, missing_entry = servers.segment_with_entry(result.backend, "GET:/product")
     (lookup,) = servers.children(missing, missing_entry)
-    check_local(lookup, missing_entry, "gorm/products/query", db_type, component)
+    check_local(lookup, missing_entry, "gorm/products/query", db_type, component, servers.children(missing, lookup))
+    assert traces.tags(lookup)["db.statement"].startswith("SELECT * FROM")
     assert not lookup["isError"] and traces.tags(missing_entry)["http.status_code"] == "404"
 
     # A statement the server rejects fails the gorm span and its Exit span.
     broken, broken_entry = servers.segment_with_entry(result.backend, "GET:/broken")
     (raw,) = servers.children(broken, broken_entry)
-    check_local(raw, broken_entry, "gorm/raw", db_type, component)
     (failed,) = servers.children(broken, raw)
+    check_local(raw, broken_entry, "gorm/raw", db_type, component, [failed])
     assert check_exit(failed, raw, "Exec", server, db_type, component) == "UPDATE no_such_table SET price = 0"
     assert raw["isError"] and failed["isError"]
     assert "no_such_table" in {d["key"]: d["value"] for d in raw["logs"][0]["data"]}["error"]

@@ -1,12 +1,50 @@
-// Advice compiled inside gorm.io/gorm: a Local span around each gorm operation.
+// Advice compiled inside gorm.io/gorm: a Local span around each gorm operation, with the SQL
+// statements the operation sent.
 package gorm
 
-import "errors"
+import (
+	"context"
+	"errors"
+	"strings"
+)
 
 const (
 	skywagoSpanLocal     = 2
 	skywagoLayerDatabase = 1
+	skywagoMaxStatement  = 2048
+	// database/sql's advice (plugins/sql) calls the func(statement string) under this context key
+	// with each statement it is asked to send: gorm resets its own SQL text before Execute returns.
+	skywagoStatementsKey = "skywago: database statements"
 )
+
+// skywagoState is one operation's: its name, the statements it sent, and the context it had.
+type skywagoState struct {
+	operation  string
+	statements []string
+	original   context.Context
+	recording  context.Context
+}
+
+func (s *skywagoState) record(statement string) {
+	if n := len(s.statements); n > 0 && s.statements[n-1] == statement {
+		return // prepared, then executed: one statement
+	}
+	s.statements = append(s.statements, statement)
+}
+
+// skywagoStatement is the operation's statements, joined by "; " and cut to skywagoMaxStatement
+// bytes.
+func (s *skywagoState) statement() string {
+	text := strings.Join(s.statements, "; ")
+	if len(text) <= skywagoMaxStatement {
+		return text
+	}
+	cut := skywagoMaxStatement - len("...")
+	for cut > 0 && text[cut]&0xC0 == 0x80 {
+		cut--
+	}
+	return text[:cut] + "..."
+}
 
 func skywagoExecuteBefore(inv *skywagoInvocation, p *processor, db **DB, result **DB) {
 	d := *db
@@ -19,7 +57,14 @@ func skywagoExecuteBefore(inv *skywagoInvocation, p *processor, db **DB, result 
 		return
 	}
 	inv.Span = span
-	inv.State = op
+	state := &skywagoState{operation: op, original: d.Statement.Context}
+	parent := state.original
+	if parent == nil {
+		parent = context.Background()
+	}
+	state.recording = context.WithValue(parent, skywagoStatementsKey, state.record)
+	d.Statement.Context = state.recording
+	inv.State = state
 	t := inv.Tracer
 	t.SetLayer(span, skywagoLayerDatabase)
 	if d.Config != nil && d.Dialector != nil {
@@ -36,6 +81,16 @@ func skywagoExecuteAfter(inv *skywagoInvocation, p *processor, db **DB, result *
 		return
 	}
 	t := inv.Tracer
+	state := inv.State.(*skywagoState)
+	if len(state.statements) > 0 {
+		t.SetTag(inv.Span, "db.statement", state.statement())
+	}
+	// Leave the statement's context as it was (a *DB kept and reused must not pile up values).
+	for _, d := range []*DB{*db, *result} {
+		if d != nil && d.Statement != nil && d.Statement.Context == state.recording {
+			d.Statement.Context = state.original
+		}
+	}
 	d := *result
 	if d == nil {
 		d = *db // scopes may have replaced the *DB Execute started with
@@ -43,7 +98,7 @@ func skywagoExecuteAfter(inv *skywagoInvocation, p *processor, db **DB, result *
 	if d != nil && d.Statement != nil {
 		// The table is known once Execute has parsed the model.
 		if table := d.Statement.Table; table != "" {
-			t.SetOperation(inv.Span, "gorm/"+table+"/"+inv.State.(string))
+			t.SetOperation(inv.Span, "gorm/"+table+"/"+state.operation)
 		}
 		if err := d.Error; err != nil && !errors.Is(err, ErrRecordNotFound) {
 			t.SetError(inv.Span)

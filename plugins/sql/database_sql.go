@@ -10,6 +10,14 @@ const (
 	skywagoLayerDatabase = 1
 	// Longer statements (bulk inserts) are cut, as SkyWalking's Java agent does by default.
 	skywagoMaxStatement = 2048
+
+	// Context keys shared with other plugins' advice (plain strings: the packages cannot share a
+	// type). skywagoInExitKey marks the context a call hands the driver when the call has its
+	// Exit span: a driver's own instrumentation (plugins/pgx) makes no second span under it.
+	// skywagoStatementsKey holds a func(statement string) that a caller above database/sql
+	// (plugins/gorm) puts there to learn the statements its operation sends.
+	skywagoInExitKey     = "skywago: inside a database Exit span"
+	skywagoStatementsKey = "skywago: database statements"
 )
 
 // skywagoDBInfo is who a *DB talks to, as its driver's connector reports it. An empty dbType
@@ -22,9 +30,15 @@ type skywagoDBInfo struct {
 }
 
 // skywagoDBInfoProvider is implemented by the connectors of supported drivers: skywago adds the
-// method to them when it instruments the driver (plugins/sql/pgx_stdlib.go, mysql.go).
+// method to them when it instruments the driver (plugins/sql/pgx_stdlib.go, mysql.go, pq.go).
 type skywagoDBInfoProvider interface {
 	SkywagoDBInfo() (dbType string, componentID int32, peer, instance string)
+}
+
+// skywagoDSNInfoProvider is implemented by supported drivers without a connector of their own
+// (lib/pq): sql.Open wraps them in a dsnConnector, and the driver reads the data source name.
+type skywagoDSNInfoProvider interface {
+	SkywagoDSNInfo(dsn string) (dbType string, componentID int32, peer, instance string)
 }
 
 var skywagoUnknownDB = &skywagoDBInfo{}
@@ -37,20 +51,33 @@ func (db *DB) skywagoLookupInfo() *skywagoDBInfo {
 		return info
 	}
 	info := skywagoUnknownDB
-	if p, ok := db.connector.(skywagoDBInfoProvider); ok {
-		dbType, component, peer, instance := p.SkywagoDBInfo()
-		if dbType != "" && peer != "" {
-			info = &skywagoDBInfo{dbType: dbType, component: component, peer: peer, instance: instance}
+	var dbType, peer, instance string
+	var component int32
+	switch c := db.connector.(type) {
+	case skywagoDBInfoProvider:
+		dbType, component, peer, instance = c.SkywagoDBInfo()
+	case dsnConnector:
+		if p, ok := c.driver.(skywagoDSNInfoProvider); ok {
+			dbType, component, peer, instance = p.SkywagoDSNInfo(c.dsn)
 		}
+	}
+	if dbType != "" && peer != "" {
+		info = &skywagoDBInfo{dbType: dbType, component: component, peer: peer, instance: instance}
 	}
 	db.skywagoInfo.Store(info)
 	return info
 }
 
-// skywagoStart starts the Exit span of one call (kept in inv.Span for skywagoEnd).
-func skywagoStart(inv *skywagoInvocation, db *DB, method, statement string) {
+// skywagoStart starts the Exit span of one call (kept in inv.Span for skywagoEnd) and marks the
+// call's context (ctx: nil for the calls that take none).
+func skywagoStart(inv *skywagoInvocation, db *DB, ctx *context.Context, method, statement string) {
 	if db == nil {
 		return
+	}
+	if ctx != nil && *ctx != nil && statement != "" {
+		if record, ok := (*ctx).Value(skywagoStatementsKey).(func(string)); ok {
+			record(statement)
+		}
 	}
 	info := db.skywagoLookupInfo()
 	if info.dbType == "" {
@@ -60,6 +87,9 @@ func skywagoStart(inv *skywagoInvocation, db *DB, method, statement string) {
 	span := t.StartSpan(skywagoSpanExit, info.dbType+"/"+method, info.peer, nil, nil)
 	if span == nil {
 		return
+	}
+	if ctx != nil && *ctx != nil {
+		*ctx = context.WithValue(*ctx, skywagoInExitKey, true)
 	}
 	t.SetComponent(span, info.component)
 	t.SetLayer(span, skywagoLayerDatabase)
@@ -101,7 +131,7 @@ func skywagoEnd(inv *skywagoInvocation, err error) {
 // --- *DB ---------------------------------------------------------------------------------------
 
 func skywagoDBPingBefore(inv *skywagoInvocation, db *DB, ctx *context.Context, err *error) {
-	skywagoStart(inv, db, "Ping", "")
+	skywagoStart(inv, db, ctx, "Ping", "")
 }
 
 func skywagoDBPingAfter(inv *skywagoInvocation, db *DB, ctx *context.Context, err *error) {
@@ -109,7 +139,7 @@ func skywagoDBPingAfter(inv *skywagoInvocation, db *DB, ctx *context.Context, er
 }
 
 func skywagoDBPrepareBefore(inv *skywagoInvocation, db *DB, ctx *context.Context, query *string, stmt **Stmt, err *error) {
-	skywagoStart(inv, db, "Prepare", *query)
+	skywagoStart(inv, db, ctx, "Prepare", *query)
 }
 
 func skywagoDBPrepareAfter(inv *skywagoInvocation, db *DB, ctx *context.Context, query *string, stmt **Stmt, err *error) {
@@ -117,7 +147,7 @@ func skywagoDBPrepareAfter(inv *skywagoInvocation, db *DB, ctx *context.Context,
 }
 
 func skywagoDBExecBefore(inv *skywagoInvocation, db *DB, ctx *context.Context, query *string, args *[]any, res *Result, err *error) {
-	skywagoStart(inv, db, "Exec", *query)
+	skywagoStart(inv, db, ctx, "Exec", *query)
 }
 
 func skywagoDBExecAfter(inv *skywagoInvocation, db *DB, ctx *context.Context, query *string, args *[]any, res *Result, err *error) {
@@ -125,7 +155,7 @@ func skywagoDBExecAfter(inv *skywagoInvocation, db *DB, ctx *context.Context, qu
 }
 
 func skywagoDBQueryBefore(inv *skywagoInvocation, db *DB, ctx *context.Context, query *string, args *[]any, rows **Rows, err *error) {
-	skywagoStart(inv, db, "Query", *query)
+	skywagoStart(inv, db, ctx, "Query", *query)
 }
 
 func skywagoDBQueryAfter(inv *skywagoInvocation, db *DB, ctx *context.Context, query *string, args *[]any, rows **Rows, err *error) {
@@ -133,7 +163,7 @@ func skywagoDBQueryAfter(inv *skywagoInvocation, db *DB, ctx *context.Context, q
 }
 
 func skywagoDBBeginTxBefore(inv *skywagoInvocation, db *DB, ctx *context.Context, opts **TxOptions, tx **Tx, err *error) {
-	skywagoStart(inv, db, "BeginTx", "")
+	skywagoStart(inv, db, ctx, "BeginTx", "")
 }
 
 func skywagoDBBeginTxAfter(inv *skywagoInvocation, db *DB, ctx *context.Context, opts **TxOptions, tx **Tx, err *error) {
@@ -143,7 +173,7 @@ func skywagoDBBeginTxAfter(inv *skywagoInvocation, db *DB, ctx *context.Context,
 // --- *Conn -------------------------------------------------------------------------------------
 
 func skywagoConnPingBefore(inv *skywagoInvocation, c *Conn, ctx *context.Context, err *error) {
-	skywagoStart(inv, c.db, "Conn/Ping", "")
+	skywagoStart(inv, c.db, ctx, "Conn/Ping", "")
 }
 
 func skywagoConnPingAfter(inv *skywagoInvocation, c *Conn, ctx *context.Context, err *error) {
@@ -151,7 +181,7 @@ func skywagoConnPingAfter(inv *skywagoInvocation, c *Conn, ctx *context.Context,
 }
 
 func skywagoConnPrepareBefore(inv *skywagoInvocation, c *Conn, ctx *context.Context, query *string, stmt **Stmt, err *error) {
-	skywagoStart(inv, c.db, "Conn/Prepare", *query)
+	skywagoStart(inv, c.db, ctx, "Conn/Prepare", *query)
 }
 
 func skywagoConnPrepareAfter(inv *skywagoInvocation, c *Conn, ctx *context.Context, query *string, stmt **Stmt, err *error) {
@@ -159,7 +189,7 @@ func skywagoConnPrepareAfter(inv *skywagoInvocation, c *Conn, ctx *context.Conte
 }
 
 func skywagoConnExecBefore(inv *skywagoInvocation, c *Conn, ctx *context.Context, query *string, args *[]any, res *Result, err *error) {
-	skywagoStart(inv, c.db, "Conn/Exec", *query)
+	skywagoStart(inv, c.db, ctx, "Conn/Exec", *query)
 }
 
 func skywagoConnExecAfter(inv *skywagoInvocation, c *Conn, ctx *context.Context, query *string, args *[]any, res *Result, err *error) {
@@ -167,7 +197,7 @@ func skywagoConnExecAfter(inv *skywagoInvocation, c *Conn, ctx *context.Context,
 }
 
 func skywagoConnQueryBefore(inv *skywagoInvocation, c *Conn, ctx *context.Context, query *string, args *[]any, rows **Rows, err *error) {
-	skywagoStart(inv, c.db, "Conn/Query", *query)
+	skywagoStart(inv, c.db, ctx, "Conn/Query", *query)
 }
 
 func skywagoConnQueryAfter(inv *skywagoInvocation, c *Conn, ctx *context.Context, query *string, args *[]any, rows **Rows, err *error) {
@@ -175,7 +205,7 @@ func skywagoConnQueryAfter(inv *skywagoInvocation, c *Conn, ctx *context.Context
 }
 
 func skywagoConnBeginTxBefore(inv *skywagoInvocation, c *Conn, ctx *context.Context, opts **TxOptions, tx **Tx, err *error) {
-	skywagoStart(inv, c.db, "Conn/BeginTx", "")
+	skywagoStart(inv, c.db, ctx, "Conn/BeginTx", "")
 }
 
 func skywagoConnBeginTxAfter(inv *skywagoInvocation, c *Conn, ctx *context.Context, opts **TxOptions, tx **Tx, err *error) {
@@ -188,7 +218,7 @@ func skywagoConnBeginTxAfter(inv *skywagoInvocation, c *Conn, ctx *context.Conte
 // ErrTxDone without talking to the server: no span.
 func skywagoTxCommitBefore(inv *skywagoInvocation, tx *Tx, err *error) {
 	if !tx.isDone() {
-		skywagoStart(inv, tx.db, "Tx/Commit", "")
+		skywagoStart(inv, tx.db, nil, "Tx/Commit", "")
 	}
 }
 
@@ -198,7 +228,7 @@ func skywagoTxCommitAfter(inv *skywagoInvocation, tx *Tx, err *error) {
 
 func skywagoTxRollbackBefore(inv *skywagoInvocation, tx *Tx, err *error) {
 	if !tx.isDone() {
-		skywagoStart(inv, tx.db, "Tx/Rollback", "")
+		skywagoStart(inv, tx.db, nil, "Tx/Rollback", "")
 	}
 }
 
@@ -207,7 +237,7 @@ func skywagoTxRollbackAfter(inv *skywagoInvocation, tx *Tx, err *error) {
 }
 
 func skywagoTxPrepareBefore(inv *skywagoInvocation, tx *Tx, ctx *context.Context, query *string, stmt **Stmt, err *error) {
-	skywagoStart(inv, tx.db, "Tx/Prepare", *query)
+	skywagoStart(inv, tx.db, ctx, "Tx/Prepare", *query)
 }
 
 func skywagoTxPrepareAfter(inv *skywagoInvocation, tx *Tx, ctx *context.Context, query *string, stmt **Stmt, err *error) {
@@ -215,7 +245,7 @@ func skywagoTxPrepareAfter(inv *skywagoInvocation, tx *Tx, ctx *context.Context,
 }
 
 func skywagoTxExecBefore(inv *skywagoInvocation, tx *Tx, ctx *context.Context, query *string, args *[]any, res *Result, err *error) {
-	skywagoStart(inv, tx.db, "Tx/Exec", *query)
+	skywagoStart(inv, tx.db, ctx, "Tx/Exec", *query)
 }
 
 func skywagoTxExecAfter(inv *skywagoInvocation, tx *Tx, ctx *context.Context, query *string, args *[]any, res *Result, err *error) {
@@ -223,7 +253,7 @@ func skywagoTxExecAfter(inv *skywagoInvocation, tx *Tx, ctx *context.Context, qu
 }
 
 func skywagoTxQueryBefore(inv *skywagoInvocation, tx *Tx, ctx *context.Context, query *string, args *[]any, rows **Rows, err *error) {
-	skywagoStart(inv, tx.db, "Tx/Query", *query)
+	skywagoStart(inv, tx.db, ctx, "Tx/Query", *query)
 }
 
 func skywagoTxQueryAfter(inv *skywagoInvocation, tx *Tx, ctx *context.Context, query *string, args *[]any, rows **Rows, err *error) {
@@ -234,7 +264,7 @@ func skywagoTxQueryAfter(inv *skywagoInvocation, tx *Tx, ctx *context.Context, q
 
 // A Stmt's statement text is the query it was prepared from (Tx.Stmt copies it).
 func skywagoStmtExecBefore(inv *skywagoInvocation, s *Stmt, ctx *context.Context, args *[]any, res *Result, err *error) {
-	skywagoStart(inv, s.db, "Stmt/Exec", s.query)
+	skywagoStart(inv, s.db, ctx, "Stmt/Exec", s.query)
 }
 
 func skywagoStmtExecAfter(inv *skywagoInvocation, s *Stmt, ctx *context.Context, args *[]any, res *Result, err *error) {
@@ -242,7 +272,7 @@ func skywagoStmtExecAfter(inv *skywagoInvocation, s *Stmt, ctx *context.Context,
 }
 
 func skywagoStmtQueryBefore(inv *skywagoInvocation, s *Stmt, ctx *context.Context, args *[]any, rows **Rows, err *error) {
-	skywagoStart(inv, s.db, "Stmt/Query", s.query)
+	skywagoStart(inv, s.db, ctx, "Stmt/Query", s.query)
 }
 
 func skywagoStmtQueryAfter(inv *skywagoInvocation, s *Stmt, ctx *context.Context, args *[]any, rows **Rows, err *error) {
