@@ -8,6 +8,8 @@ one the server refuses). Every test then reads the span tree of its library from
 backend's Entry joined to the frontend's Exit (CrossProcess ref, one trace), and under it the
 library's Exit spans with SkyWalking's names, peer host:port, component id, layer and tags.
 
+and a real Elasticsearch (tests/backend_elasticsearch.py) for go-elasticsearch v8.
+
 Bounds: the upper bound of every library is what examples/datastores/go.mod pins, built with the
 newest Go under test, through both front doors; the lower bounds are one copy of the app whose
 go.mod requires every library's lowest supported version, built with the oldest Go, toolexec only
@@ -17,6 +19,7 @@ go.mod requires every library's lowest supported version, built with the oldest 
 from __future__ import annotations
 
 import dataclasses
+import os
 import pathlib
 import re
 import tomllib
@@ -38,6 +41,7 @@ GO_LOWER, GO_UPPER = servers.go_bounds()
 MONGO1, MONGO2 = "go.mongodb.org/mongo-driver", "go.mongodb.org/mongo-driver/v2"
 PGX, PQ = "github.com/jackc/pgx/v5", "github.com/lib/pq"
 REDISV8, REDIGO, RUEIDIS = "github.com/go-redis/redis/v8", "github.com/gomodule/redigo", "github.com/redis/rueidis"
+ES = "github.com/elastic/go-elasticsearch/v8"
 # plugin, instrumented package, module: whose range the bounds below must be.
 TARGETS = [
     ("mongo", f"{MONGO1}/x/mongo/driver", MONGO1),
@@ -47,13 +51,23 @@ TARGETS = [
     ("goredis", REDISV8, REDISV8),
     ("redigo", f"{REDIGO}/redis", REDIGO),
     ("rueidis", RUEIDIS, RUEIDIS),
+    ("elasticsearch", ES, ES),
 ]
 LOWER = {MONGO1: "v1.11.0", MONGO2: "v2.0.0", PGX: "v5.0.0", PQ: "v1.10.0", REDISV8: "v8.0.0",
-         REDIGO: "v1.8.8", RUEIDIS: "v1.0.19"}
+         REDIGO: "v1.8.8", RUEIDIS: "v1.0.19", ES: "v8.5.0"}
 UPPER = {MONGO1: "v1.17.10", MONGO2: "v2.10.0", PGX: "v5.12.0", PQ: "v1.12.3", REDISV8: "v8.11.5",
-         REDIGO: "v1.9.3", RUEIDIS: "v1.0.80"}  # what examples/datastores/go.mod pins
+         REDIGO: "v1.9.3", RUEIDIS: "v1.0.80", ES: "v8.19.7"}  # what examples/datastores/go.mod pins
 
-STORES = ["mongo", "mongo2", "pgx", "pgxpool", "pq", "redisv8", "redigo", "rueidis"]
+# tests/matrix.sh (SKYWAGO_MATRIX=1) adds the seams of the plugins with one target per version
+# range: the newest release before a seam and the first after it.
+SEAM_BELOW = {**LOWER, PGX: "v5.5.5", PQ: "v1.10.9"}
+SEAM_ABOVE = {**LOWER, PGX: "v5.6.0", PQ: "v1.11.0"}
+BOUNDS = {"lower": LOWER, "upper": None, "seam-below": SEAM_BELOW, "seam-above": SEAM_ABOVE}
+RUNS = [("toolexec", "lower"), ("toolexec", "upper"), ("bazel", "upper")]
+if os.environ.get("SKYWAGO_MATRIX") == "1":
+    RUNS += [("toolexec", "seam-below"), ("toolexec", "seam-above")]
+
+STORES = ["mongo", "mongo2", "pgx", "pgxpool", "pq", "redisv8", "redigo", "rueidis", "elasticsearch"]
 REDIS_COMPONENT = {"redisv8": 5014, "redigo": 7, "rueidis": 7}  # GoRedis; Redis (no Go-specific id)
 
 
@@ -119,16 +133,15 @@ def build(front_door: str, bound: str, out: pathlib.Path) -> pathlib.Path:
         if not (APP / "BUILD.bazel").exists():
             pytest.skip("examples/datastores is not in the Bazel test workspace yet (tests/bazel/README.md)")
         return frontdoors.build("bazel", "datastores", out)
-    requires = LOWER if bound == "lower" else None
-    binary, stderr = servers.build_app(APP, out, requires=requires, go=GO_LOWER if bound == "lower" else GO_UPPER,
+    requires = BOUNDS[bound]
+    binary, stderr = servers.build_app(APP, out, requires=requires, go=GO_UPPER if requires is None else GO_LOWER,
                                        go_directive="1.22")
     assert servers.skywago_warnings(stderr) == [], stderr
     return binary
 
 
-@pytest.fixture(scope="module", params=[("toolexec", "lower"), ("toolexec", "upper"), ("bazel", "upper")],
-                ids=lambda p: f"{p[0]}-{p[1]}")
-def run(request, tmp_path_factory, ferretdb_server, postgres_server, redis_server) -> Run:
+@pytest.fixture(scope="module", params=RUNS, ids=lambda p: f"{p[0]}-{p[1]}")
+def run(request, tmp_path_factory, ferretdb_server, postgres_server, redis_server, elasticsearch_server) -> Run:
     front_door, bound = request.param
     tmp = tmp_path_factory.mktemp(f"datastores-{front_door}-{bound}")
     binary = build(front_door, bound, tmp)
@@ -139,7 +152,7 @@ def run(request, tmp_path_factory, ferretdb_server, postgres_server, redis_serve
     pg = postgres_server
     backend_args = ["-mongo", f"mongodb://{ferretdb_server.address}/",
                     "-postgres", f"postgres://{pg.user}@{pg.address}/{pg.database}?sslmode=disable",
-                    "-redis", redis_server.address]
+                    "-redis", redis_server.address, "-elasticsearch", elasticsearch_server.address]
     fe_port, be_port = services.free_port(), services.free_port()
     fe_out, be_out = tmp / "frontend.json", tmp / "backend.json"
     answers = {}
@@ -154,7 +167,7 @@ def run(request, tmp_path_factory, ferretdb_server, postgres_server, redis_serve
         return [s for s in traces.read_segments(path) if not s["spans"][0]["operationName"].endswith(":/quit")]
 
     return Run(read(fe_out), read(be_out), answers, paths, be_port,
-               {"mongo": ferretdb_server, "postgres": pg, "redis": redis_server})
+               {"mongo": ferretdb_server, "postgres": pg, "redis": redis_server, "elasticsearch": elasticsearch_server})
 
 
 def exits(segment: dict, parent: dict, ignore: tuple[str, ...] = ()) -> list[dict]:
@@ -328,3 +341,67 @@ def test_redis_commands_are_exit_spans(run, store, prefix, pipeline):
     check_exit(failed, entry, server, component, "Cache", "redis/incr", redis_tags("incr", "write", f"{prefix}:a-list"))
     assert not rpush["isError"]
     check_error(failed, "WRONGTYPE")
+
+
+# --- Elasticsearch --------------------------------------------------------------------------------
+
+def check_es(span, entry, server, method, path, status, url):
+    tags = traces.tags(span)
+    check_exit(span, entry, server, 47, "Database", f"Elasticsearch/{method}",
+               {"db.type": "Elasticsearch", "db.statement": f"{method} {path}",
+                # the net/http request's tags: its Exit span is the same span
+                "http.method": method, "url": f"http://{server.address}{url}", "http.status_code": str(status)})
+    return tags
+
+
+def test_elasticsearch_requests_are_exit_spans(run):
+    item, segment, entry = answer(run, "elasticsearch")
+    assert run.answers[run.paths["elasticsearch"]][1] == f"{item}=1\n"
+    server = run.servers["elasticsearch"]
+    index, search = exits(segment, entry)
+    check_es(index, entry, server, "POST", "/orders/_doc", 201, "/orders/_doc?refresh=true")
+    check_es(search, entry, server, "POST", "/orders/_search", 200, "/orders/_search")
+
+    segment, entry = broken(run, "elasticsearch")
+    (failed,) = exits(segment, entry)
+    check_es(failed, entry, server, "GET", "/no_such_index/_search", 404, "/no_such_index/_search")
+    assert failed["isError"]
+
+
+# --- versions outside the ranges -----------------------------------------------------------------
+
+OUT_OF_RANGE = {MONGO1: "v1.10.2", MONGO2: "v2.0.0-beta1", PGX: "v5.0.0-beta.1", PQ: "v1.9.0",
+                REDISV8: "v8.0.0-beta.5", REDIGO: "v1.8.5", RUEIDIS: "v1.0.14-go1.18", ES: "v8.4.0"}
+
+
+def test_libraries_outside_the_ranges_compile_untouched_with_one_warning_each(
+        tmp_path, ferretdb_server, postgres_server, redis_server, elasticsearch_server):
+    """Every library one release below its range (a pre-release where the range starts at the
+    major version's first release): each instrumented package compiles as it is, with one warning
+    that names it, its plugin and why; the libraries still work, and record no spans."""
+    binary, stderr = servers.build_app(gotool.REPO / "tests" / "testdata" / "datastores-old", tmp_path,
+                                       requires=OUT_OF_RANGE, go=GO_UPPER)
+    warnings = servers.skywago_warnings(stderr)
+    expected = {package: (plugin, module) for plugin, package, module in TARGETS}
+    assert len(warnings) == len(expected), stderr
+    for warning in warnings:
+        m = re.match(r"skywago: warning: package (\S+): rule plugin:(\w+): (\S+) (\S+) is outside the plugin's range", warning)
+        assert m, warning
+        package, plugin, module, version = m.groups()
+        assert expected.pop(package) == (plugin, module) and version == OUT_OF_RANGE[module], warning
+        assert "compiling it without instrumentation" in warning
+    assert not expected
+
+    pg = postgres_server
+    segments = tmp_path / "segments.json"
+    done = gotool.run([str(binary), "-mongo", f"mongodb://{ferretdb_server.address}/",
+                       "-postgres", f"postgres://{pg.user}@{pg.address}/{pg.database}?sslmode=disable",
+                       "-redis", redis_server.address, "-elasticsearch", elasticsearch_server.address], cwd=tmp_path,
+                      env=gotool.go_env(SW_AGENT_REPORTER_FILE_PATH=str(segments)), timeout=120)
+    assert done.stdout.split("\n")[:-1] == [f"ok {store}" for store in
+                                            ["mongo", "mongo2", "pgx", "pq", "redisv8", "redigo", "rueidis",
+                                             "elasticsearch"]]
+    found = traces.read_segments(segments)
+    # Elasticsearch talks HTTP: net/http's client span is there, as for any HTTP client.
+    assert [[(s["spanType"], s["operationName"]) for s in seg["spans"]] for seg in found] == \
+        [[("Local", "main.traced")]] * 7 + [[("Local", "main.traced"), ("Exit", "POST:/old/_doc")]]

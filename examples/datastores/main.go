@@ -1,14 +1,15 @@
 // datastores: one order service over every data store skywago's data plugins cover besides
 // database/sql's pgx and MySQL drivers (examples/orders-sql): MongoDB through mongo-go-driver v1
 // and v2, PostgreSQL through pgx's own API (a pgx.Conn and a pgxpool.Pool) and through lib/pq,
-// Redis through go-redis v8, redigo and rueidis. Nothing here knows about tracing; built with
+// Redis through go-redis v8, redigo and rueidis, Elasticsearch through go-elasticsearch v8. Nothing here knows about tracing; built with
 // skywago, every command and statement is an Exit span of the request that sent it.
 //
-//	datastores -listen 127.0.0.1:8081 -mongo mongodb://127.0.0.1:27017 -postgres postgres://postgres@127.0.0.1:5432/shop -redis 127.0.0.1:6379   (backend)
+//	datastores -listen 127.0.0.1:8081 -mongo mongodb://127.0.0.1:27017 -postgres postgres://postgres@127.0.0.1:5432/shop -redis 127.0.0.1:6379 -elasticsearch 127.0.0.1:9200   (backend)
 //	datastores -listen 127.0.0.1:8080 -backend http://127.0.0.1:8081                                                                             (frontend)
 //
 // The frontend's /call?path=<backend path> calls the backend. Backend endpoints, one per library:
-// /mongo, /mongo2, /pgx, /pgxpool, /pq (?item=tea: store an order, count the item's orders) and
+// /mongo, /mongo2, /pgx, /pgxpool, /pq, /elasticsearch (?item=tea: store an order, count the
+// item's orders) and
 // /redisv8, /redigo, /rueidis (?user=ann: count a visit, remember it, read it back, and a
 // pipeline); /broken?store=<one of them> sends something the server refuses (500).
 package main
@@ -34,6 +35,7 @@ func main() {
 	mongoURI := flag.String("mongo", "", "MongoDB URI (mongodb://host:port)")
 	postgresURL := flag.String("postgres", "", "PostgreSQL URL (postgres://user@host:port/db)")
 	redisAddr := flag.String("redis", "", "Redis address (host:port)")
+	elasticAddr := flag.String("elasticsearch", "", "Elasticsearch address (host:port)")
 	flag.Parse()
 
 	mux := http.NewServeMux()
@@ -57,6 +59,9 @@ func main() {
 			stores["redisv8"] = openRedisV8(*redisAddr)
 			stores["redigo"] = openRedigo(*redisAddr)
 			stores["rueidis"] = openRueidis(*redisAddr)
+		}
+		if *elasticAddr != "" {
+			stores["elasticsearch"] = openElasticsearch(*elasticAddr)
 		}
 		for name, s := range stores {
 			s := s

@@ -1,0 +1,82 @@
+// Advice compiled inside github.com/elastic/go-elasticsearch/v8: an Exit span per request.
+package elasticsearch
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+const (
+	skywagoSpanExit               = 1
+	skywagoLayerDatabase          = 1
+	skywagoComponentElasticsearch = 47 // Elasticsearch in SkyWalking's component-libraries.yml
+)
+
+// skywagoPeer is host:port of each node the client knows, comma-separated.
+func skywagoPeer(c *BaseClient) string {
+	lister, ok := c.Transport.(interface{ URLs() []*url.URL })
+	if !ok {
+		return ""
+	}
+	var hosts []string
+	for _, u := range lister.URLs() {
+		if u != nil && u.Host != "" {
+			hosts = append(hosts, u.Host)
+		}
+	}
+	return strings.Join(hosts, ",")
+}
+
+type skywagoRequest struct {
+	operation string
+	peer      string
+}
+
+func skywagoPerformBefore(inv *skywagoInvocation, c *BaseClient, req **http.Request, res **http.Response, err *error) {
+	r := *req
+	if c == nil || r == nil || r.URL == nil {
+		return
+	}
+	peer := skywagoPeer(c)
+	t := inv.Tracer
+	operation := "Elasticsearch/" + r.Method
+	span := t.StartSpan(skywagoSpanExit, operation, peer, nil, nil)
+	if span == nil {
+		return
+	}
+	inv.Span = span
+	inv.State = skywagoRequest{operation: operation, peer: peer}
+	t.SetTag(span, "db.type", "Elasticsearch")
+	t.SetTag(span, "db.statement", r.Method+" "+r.URL.Path)
+	skywagoOwn(inv)
+}
+
+// skywagoOwn (re)sets what net/http's Exit span, the same span, renamed and re-tagged.
+func skywagoOwn(inv *skywagoInvocation) {
+	t, state := inv.Tracer, inv.State.(skywagoRequest)
+	t.SetOperation(inv.Span, state.operation)
+	if state.peer != "" {
+		t.SetPeer(inv.Span, state.peer)
+	}
+	t.SetComponent(inv.Span, skywagoComponentElasticsearch)
+	t.SetLayer(inv.Span, skywagoLayerDatabase)
+}
+
+func skywagoPerformAfter(inv *skywagoInvocation, c *BaseClient, req **http.Request, res **http.Response, err *error) {
+	if inv.Span == nil {
+		return
+	}
+	t := inv.Tracer
+	skywagoOwn(inv)
+	switch {
+	case *err != nil:
+		t.SetError(inv.Span)
+		t.Log(inv.Span, "error", (*err).Error())
+	case *res != nil && (*res).StatusCode >= 400:
+		t.SetError(inv.Span)
+		t.Log(inv.Span, "error", "status "+strconv.Itoa((*res).StatusCode))
+	}
+	t.End(inv.Span)
+}

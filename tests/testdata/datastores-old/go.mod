@@ -1,0 +1,3 @@
+module example.com/datastores-old
+
+go 1.22
