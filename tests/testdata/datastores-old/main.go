@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/elastic/go-elasticsearch/v8"
-	redisv8 "github.com/go-redis/redis/v8"
 	"github.com/gomodule/redigo/redis"
 	"github.com/jackc/pgx/v5"
 	_ "github.com/lib/pq"
@@ -40,7 +39,6 @@ func main() {
 		{"mongo2", func() error { return mongoV2(ctx, *mongoURI) }},
 		{"pgx", func() error { return pgxConn(ctx, *postgresURL) }},
 		{"pq", func() error { return pq(ctx, *postgresURL) }},
-		{"redisv8", func() error { return redisV8(ctx, *redisAddr) }},
 		{"redigo", func() error { return redigo(*redisAddr) }},
 		{"rueidis", func() error { return rueidisCall(ctx, *redisAddr) }},
 		{"elasticsearch", func() error { return elastic(*elasticAddr) }},
@@ -91,10 +89,6 @@ func pq(ctx context.Context, url string) error {
 	defer db.Close()
 	_, err = db.ExecContext(ctx, "SELECT 1")
 	return err
-}
-
-func redisV8(ctx context.Context, addr string) error {
-	return redisv8.NewClient(&redisv8.Options{Addr: addr}).Incr(ctx, "old:v8").Err()
 }
 
 func redigo(addr string) error {
