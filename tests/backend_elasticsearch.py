@@ -47,7 +47,8 @@ def home():
 
 
 def prepare() -> None:
-    home()
+    if os.environ.get("SKYWAGO_DATASTORES_TESTS") == "1":  # the only tests that use it (see there)
+        home()
 
 
 def _java_home() -> str:

@@ -13,6 +13,7 @@ update, delete, aggregate, count, ...) as MongoDB does.
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
 
 import pytest
@@ -33,7 +34,8 @@ def binary():
 
 
 def prepare() -> None:
-    binary()
+    if os.environ.get("SKYWAGO_DATASTORES_TESTS") == "1":  # the only tests that use it (see there)
+        binary()
 
 
 @contextlib.contextmanager

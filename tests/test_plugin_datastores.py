@@ -35,6 +35,14 @@ import services
 import traces
 from skywago.engine import versions
 
+# Written and landed in a session whose machine could not finish its builds (two cores under a
+# load of 60+: an app build or FerretDB's did not end within an hour); the plugins' spans were
+# checked by hand there for pgx, pgxpool, lib/pq, go-redis v8, redigo and rueidis, never for
+# mongo and go-elasticsearch. Until a run on a machine that can confirms it, this module runs
+# only when asked: SKYWAGO_DATASTORES_TESTS=1 (tests/matrix.sh sets it).
+pytestmark = pytest.mark.skipif(os.environ.get("SKYWAGO_DATASTORES_TESTS") != "1",
+                                reason="not yet confirmed on a machine that can build it: SKYWAGO_DATASTORES_TESTS=1 runs it")
+
 APP = gotool.REPO / "examples" / "datastores"
 GO_LOWER, GO_UPPER = servers.go_bounds()
 
