@@ -70,6 +70,17 @@ type TracerABI struct {
 	// blocks and does nothing when logs are not shipped (SW_AGENT_LOG_REPORTER_ENABLE=false, or a
 	// reporter that has no log receiver).
 	ReportLog func(unixNanos int64, level, message string, labels ...string)
+	// Version 3: OpenTelemetry.
+
+	// SpanContext returns the W3C identity of span (nil: the goroutine's active span): the trace
+	// id (32 lowercase hex; "" when there is no span), the 64-bit span id and the sampled flag.
+	SpanContext func(span any) (traceID string, spanID uint64, sampled bool)
+
+	// StartMirrorSpan starts a Local span standing for a span that the application's
+	// OpenTelemetry SDK records and exports (same trace id and span id), so that the spans
+	// recorded inside it are its children; skywago's OTLP and Zipkin exporters leave it out.
+	// nil when it cannot (another trace is active on the goroutine, no agent, ...).
+	StartMirrorSpan func(traceID string, spanID uint64, sampled bool, operation string) any
 }
 
 // New returns a table wired to package core.
@@ -92,6 +103,16 @@ func New() *TracerABI {
 		SignalChannel:    core.SignalChannel(),
 		SignalHooked:     core.SignalHooked,
 		ReportLog:        core.ReportLog,
+		SpanContext: func(span any) (string, uint64, bool) {
+			if span == nil {
+				return core.SpanContextOf(nil)
+			}
+			if s := asSpan(span); s != nil {
+				return core.SpanContextOf(s)
+			}
+			return "", 0, false
+		},
+		StartMirrorSpan: startMirrorSpan,
 	}
 }
 
@@ -113,4 +134,11 @@ func startSpan(kind int, operation, peer string, extract func(string) string, in
 func asSpan(handle any) *core.Span {
 	span, _ := handle.(*core.Span)
 	return span
+}
+
+func startMirrorSpan(traceID string, spanID uint64, sampled bool, operation string) any {
+	if span := core.StartMirrorSpan(traceID, spanID, sampled, operation); span != nil {
+		return span
+	}
+	return nil // untyped, as startSpan's
 }

@@ -30,6 +30,8 @@ type generatedMirror struct {
 	SignalChannel    any
 	SignalHooked     func()
 	ReportLog        func(unixNanos int64, level, message string, labels ...string)
+	SpanContext      func(span any) (traceID string, spanID uint64, sampled bool)
+	StartMirrorSpan  func(traceID string, spanID uint64, sampled bool, operation string) any
 }
 
 func TestTableWorksThroughAMirrorType(t *testing.T) {

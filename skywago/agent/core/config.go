@@ -43,6 +43,7 @@ type Config struct {
 	SkyWalking SkyWalkingConfig // config_skywalking.go: the gRPC reporter, management
 	Telemetry  TelemetryConfig  // config_telemetry.go: runtime meters, log records
 	Profile    ProfileConfig    // config_profile.go: runtime/pprof labels
+	OTel OTelConfig // propagators, OTLP and Zipkin exporters, OTEL_* variables (config_otel.go)
 }
 
 // DefaultIgnoreSuffix is SkyWalking's default for SW_AGENT_IGNORE_SUFFIX.
@@ -67,6 +68,7 @@ func DefaultConfig() Config {
 		SpanLimit:               300,
 		CorrelationMaxKeys:      3,
 		CorrelationMaxValueSize: 128,
+		OTel:                    defaultOTelConfig(),
 	}
 }
 
@@ -118,6 +120,10 @@ func loadConfig(encodedDefaults string, lookupEnv func(string) (string, bool), w
 	cfg.SkyWalking.load(s, &cfg)
 	cfg.Telemetry.load(s)
 	cfg.Profile.load(s)
+	loadOTelConfig(&cfg, s.lookupEnv, s.built, warn)
+	if cfg.OTel.TracesExporter != "" {
+		explicitType = cfg.OTel.TracesExporter // OTEL_TRACES_EXPORTER (config_otel.go: below SW_AGENT_REPORTER_TYPE)
+	}
 
 	switch {
 	case explicitType == "" && cfg.SkyWalking.Discard:

@@ -1,6 +1,8 @@
 package core
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"math/rand/v2"
 	"sync/atomic"
 )
@@ -43,4 +45,109 @@ func appendHex64(dst []byte, v uint64) []byte {
 		dst = append(dst, digits[(v>>uint(shift))&0xf])
 	}
 	return dst
+}
+
+// OpenTelemetry, W3C Trace Context, B3 and Zipkin name spans by 128-bit trace ids and 64-bit
+// span ids; SkyWalking by a trace id string, a segment id string and a span's index in its
+// segment. The mapping between the two (docs/ABI.md, "Trace and span ids") is computed here, the
+// same way by every skywago process, so a span exported over OTLP or Zipkin is named by the id its
+// callees (which only saw the caller's sw8 header) give their parent.
+
+// traceID128 returns the 128-bit (W3C) form of a SkyWalking trace id: 32 lowercase hex digits,
+// not all zero, are the id itself (every trace skywago starts, and every trace that arrived as
+// W3C or B3); any other string maps to the first 16 bytes of its SHA-256.
+func traceID128(id string) (out [16]byte) {
+	if decodeHexInto(out[:], id) && out != ([16]byte{}) {
+		return out
+	}
+	sum := sha256.Sum256([]byte(id))
+	copy(out[:], sum[:16])
+	return out
+}
+
+// appendTraceIDHex appends the 32-hex W3C form of a SkyWalking trace id.
+func appendTraceIDHex(dst []byte, id string) []byte {
+	if isLowerHex(id, idLength) && id != zeroTraceID {
+		return append(dst, id...)
+	}
+	t := traceID128(id)
+	dst = appendHex64(dst, binary.BigEndian.Uint64(t[:8]))
+	return appendHex64(dst, binary.BigEndian.Uint64(t[8:]))
+}
+
+const zeroTraceID = "00000000000000000000000000000000"
+
+// segmentIDHash is the first step of spanID64: FNV-1a (64-bit) of the segment id's bytes.
+func segmentIDHash(segmentID string) uint64 {
+	h := uint64(0xcbf29ce484222325)
+	for i := 0; i < len(segmentID); i++ {
+		h ^= uint64(segmentID[i])
+		h *= 0x100000001b3
+	}
+	return h
+}
+
+// spanID64 is the 64-bit id of span number index of the segment whose FNV-1a hash is segHash:
+// SplitMix64's finaliser of segHash + (index+1) * 0x9e3779b97f4a7c15, with 0 (not a valid W3C
+// span id) replaced by 1.
+func spanID64(segHash uint64, index int32) uint64 {
+	z := segHash + uint64(int64(index)+1)*0x9e3779b97f4a7c15
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	z ^= z >> 31
+	if z == 0 {
+		return 1
+	}
+	return z
+}
+
+// SpanID64 is spanID64 from the segment id itself (tests, and code outside the hot path).
+func SpanID64(segmentID string, index int32) uint64 {
+	return spanID64(segmentIDHash(segmentID), index)
+}
+
+// isLowerHex reports whether s is exactly n lowercase hex digits.
+func isLowerHex(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// decodeHexInto decodes exactly 2*len(dst) lowercase hex digits of s into dst.
+func decodeHexInto(dst []byte, s string) bool {
+	if !isLowerHex(s, 2*len(dst)) {
+		return false
+	}
+	for i := range dst {
+		dst[i] = unhex(s[2*i])<<4 | unhex(s[2*i+1])
+	}
+	return true
+}
+
+func unhex(c byte) byte {
+	if c <= '9' {
+		return c - '0'
+	}
+	return c - 'a' + 10
+}
+
+// parseHex64 parses exactly 16 hex digits (either case); ok is false for anything else.
+func parseHex64(s string) (v uint64, ok bool) {
+	if len(s) != 16 {
+		return 0, false
+	}
+	for i := 0; i < 16; i++ {
+		d, ok := fromHexDigit(s[i])
+		if !ok {
+			return 0, false
+		}
+		v = v<<4 | uint64(d)
+	}
+	return v, true
 }

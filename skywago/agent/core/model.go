@@ -89,4 +89,10 @@ type SegmentRef struct {
 	ParentInstance       string
 	ParentEndpoint       string
 	NetworkAddressAtPeer string // only for CrossProcess: the address the caller used to reach us
+	// ForeignParent is the parent's 64-bit span id when it is not derived from the SkyWalking
+	// ids: the caller's span when the trace arrived by W3C Trace Context or B3 (ParentSegmentID
+	// and the parent names are then empty, and the SkyWalking reporters send no ref), or a span
+	// mirrored from the application's OpenTelemetry SDK. Exported OTLP and Zipkin spans name it
+	// as their parent (docs/ABI.md, "Trace and span ids").
+	ForeignParent uint64
 }

@@ -24,6 +24,12 @@ type segment struct {
 	inlineSpans [4]*Span
 
 	correlation correlation
+	// traceState is the W3C tracestate that arrived with the trace: forwarded unchanged.
+	traceState string
+	// traceHex and idHash are the W3C form of traceID and the hash span ids derive from
+	// (ids.go), computed on first use by w3c().
+	traceHex string
+	idHash   uint64
 	// restoreInherited is the goroutine's inherited pointer from before this segment: it is
 	// published again when the segment finishes.
 	restoreInherited unsafe.Pointer
@@ -49,5 +55,7 @@ func (seg *segment) newSnapshot(span *Span) *snapshot {
 		instance:    seg.tracer.instance,
 		endpoint:    seg.endpoint(),
 		correlation: seg.correlation,
+		traceState:  seg.traceState,
+		spanID64:    span.id64,
 	}
 }

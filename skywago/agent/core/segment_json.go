@@ -41,7 +41,7 @@ func appendSpanJSON(b []byte, seg *segment, s *Span) []byte {
 	b = append(b, `,"endTime":`...)
 	b = strconv.AppendInt(b, s.endNs/1e6, 10)
 	b = append(b, `,"refs":[`...)
-	if seg.ref != nil && s == &seg.first {
+	if seg.ref != nil && s == &seg.first && seg.ref.ParentSegmentID != "" {
 		b = appendRefJSON(b, seg.ref)
 	}
 	b = append(b, `],"operationName":`...)

@@ -18,6 +18,8 @@ type snapshot struct {
 	instance    string
 	endpoint    string // operation name of the first span of the parent segment
 	correlation correlation
+	traceState  string
+	spanID64    uint64 // the span's 64-bit id when it is not derived from its SkyWalking ids (a mirror)
 }
 
 // suppressedSnapshot is shared by every suppressed goroutine; it carries no trace.

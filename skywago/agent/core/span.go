@@ -25,6 +25,10 @@ type Span struct {
 	// reuses counts nested starts of the same Entry (or Exit) span: SkyWalking reuses an active
 	// Entry span for an Entry started inside it, and only the outermost End finishes it.
 	reuses int32
+	// mirror: the span stands for one the application's OpenTelemetry SDK records (and exports);
+	// id64 is that span's id. The OTLP and Zipkin exporters leave mirrors out (otel_bridge.go).
+	mirror bool
+	id64   uint64
 }
 
 // recording reports whether changes to the span are kept (it is open and sampled).

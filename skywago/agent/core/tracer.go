@@ -19,6 +19,12 @@ type tracer struct {
 	correlationMaxKeys      int
 	correlationMaxValueSize int
 	reporter                *reporter[*segment] // nil: finished segments are dropped (reporter type "none")
+
+	// propagators: the formats Exit spans inject, and Entry spans look for in this order.
+	propagators       []propagator
+	propagatesBaggage bool
+	// parentBased: a trace joined from a caller keeps the caller's sampling decision.
+	parentBased bool
 }
 
 var installed atomic.Pointer[tracer]
@@ -30,6 +36,7 @@ func init() {
 func currentTracer() *tracer { return installed.Load() }
 
 func newTracer(cfg Config, gls GLS, rep *reporter[*segment]) *tracer {
+	propagators := cfg.propagators()
 	return &tracer{
 		gls:                     gls,
 		service:                 cfg.ServiceName,
@@ -39,6 +46,9 @@ func newTracer(cfg Config, gls GLS, rep *reporter[*segment]) *tracer {
 		spanLimit:               int32(cfg.SpanLimit),
 		correlationMaxKeys:      cfg.CorrelationMaxKeys,
 		correlationMaxValueSize: cfg.CorrelationMaxValueSize,
+		propagators:             propagators,
+		propagatesBaggage:       hasPropagator(propagators, propBaggage),
+		parentBased:             cfg.OTel.ParentBased,
 		reporter:                rep,
 	}
 }
@@ -72,8 +82,9 @@ func (t *tracer) report(seg *segment) {
 
 // StartSpan starts a span on the current goroutine and makes it the active span.
 //
-// For an Entry span, extract (may be nil) returns incoming header values by name: a valid sw8
-// makes the segment join the caller's trace. For an Exit span, inject (may be nil) receives the
+// For an Entry span, extract (may be nil) returns incoming header values by name: the first
+// configured propagator (sw8, traceparent, b3, ...) whose headers are valid makes the segment join
+// the caller's trace. For an Exit span, inject (may be nil) receives the
 // headers to send downstream. StartSpan returns nil when nothing is to be recorded: the
 // goroutine is suppressed, the Entry operation matches an ignore rule, or the segment reached
 // its span limit. Spans of unsampled traces are returned (they carry context) but record nothing.
@@ -141,36 +152,13 @@ func (t *tracer) startSegment(kind SpanKind, operation, peer string, extract fun
 	return span
 }
 
-// joinIncoming makes seg part of the caller's trace when the sw8 header is valid.
-func (seg *segment) joinIncoming(extract func(string) string) bool {
-	h, ok := decodeSW8(extract(SW8Header))
-	if !ok {
-		return false
-	}
-	t := seg.tracer
-	seg.traceID = h.traceID
-	seg.segmentID = newSegmentID()
-	seg.sampled = h.sampled
-	seg.ref = &SegmentRef{
-		Type:                 CrossProcess,
-		TraceID:              h.traceID,
-		ParentSegmentID:      h.segmentID,
-		ParentSpanID:         h.spanID,
-		ParentService:        h.service,
-		ParentInstance:       h.instance,
-		ParentEndpoint:       h.endpoint,
-		NetworkAddressAtPeer: h.address,
-	}
-	seg.correlation = decodeCorrelation(extract(CorrelationHeader), t.correlationMaxKeys, t.correlationMaxValueSize)
-	return true
-}
-
 // joinInherited makes seg a continuation, in this goroutine, of the snapshot's trace.
 func (seg *segment) joinInherited(s *snapshot) {
 	seg.traceID = s.traceID
 	seg.segmentID = newSegmentID()
 	seg.sampled = s.sampled
 	seg.correlation = s.correlation
+	seg.traceState = s.traceState
 	seg.ref = &SegmentRef{
 		Type:            CrossThread,
 		TraceID:         s.traceID,
@@ -179,6 +167,7 @@ func (seg *segment) joinInherited(s *snapshot) {
 		ParentService:   s.service,
 		ParentInstance:  s.instance,
 		ParentEndpoint:  s.endpoint,
+		ForeignParent:   s.spanID64,
 	}
 }
 
@@ -204,7 +193,7 @@ func (seg *segment) startChild(kind SpanKind, operation, peer string, inject fun
 		seg.sizeLimited = true
 		if kind == Exit && inject != nil {
 			// Not recorded, but the callee should still join the trace.
-			inject(SW8Header, seg.encodeSW8(active.id, peer))
+			seg.injectAs(active.id, peer, inject)
 		}
 		return nil
 	}
@@ -267,17 +256,6 @@ func (seg *segment) spanEnded(s *Span) {
 	}
 	if seg.sampled {
 		seg.tracer.report(seg)
-	}
-}
-
-// inject hands the propagation headers for span to the plugin's callback.
-func (seg *segment) inject(span *Span, inject func(string, string)) {
-	if inject == nil {
-		return
-	}
-	inject(SW8Header, seg.encodeSW8(span.id, span.peer))
-	if len(seg.correlation) > 0 {
-		inject(CorrelationHeader, encodeCorrelation(seg.correlation))
 	}
 }
 

@@ -29,6 +29,8 @@ type skywagoTracerABI struct {
 	SignalChannel    interface{}
 	SignalHooked     func()
 	ReportLog        func(unixNanos int64, level, message string, labels ...string) // version 3: logs
+	SpanContext      func(span interface{}) (traceID string, spanID uint64, sampled bool)          // version 3
+	StartMirrorSpan  func(traceID string, spanID uint64, sampled bool, operation string) interface{} // version 3
 }
 
 func skywagoTracer() *skywagoTracerABI {
