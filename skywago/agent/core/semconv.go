@@ -631,6 +631,16 @@ func (m *semconv) redactQuery(query string) string {
 	if !m.redactAll && len(m.redactKeys) == 0 {
 		return query
 	}
+	needed := false
+	for rest := query; rest != "" && !needed; {
+		var p string
+		p, rest, _ = strings.Cut(rest, "&")
+		k, _, hasValue := strings.Cut(p, "=")
+		needed = hasValue && (m.redactAll || m.redactKeys[k])
+	}
+	if !needed {
+		return query // the common case: nothing to redact, nothing allocated
+	}
 	parts := strings.Split(query, "&")
 	changed := false
 	for i, p := range parts {
