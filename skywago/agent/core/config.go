@@ -43,7 +43,7 @@ type Config struct {
 	SkyWalking SkyWalkingConfig // config_skywalking.go: the gRPC reporter, management
 	Telemetry  TelemetryConfig  // config_telemetry.go: runtime meters, log records
 	Profile    ProfileConfig    // config_profile.go: runtime/pprof labels
-	OTel OTelConfig // propagators, OTLP and Zipkin exporters, OTEL_* variables (config_otel.go)
+	OTel       OTelConfig       // propagators, OTLP and Zipkin exporters, OTEL_* variables (config_otel.go)
 }
 
 // DefaultIgnoreSuffix is SkyWalking's default for SW_AGENT_IGNORE_SUFFIX.
