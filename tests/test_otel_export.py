@@ -81,7 +81,7 @@ def assert_chain_in_jaeger(spans: list[dict], fe: str, be: str, fe_port: int, be
         assert b["attributes"]["http.response.status_code"] == 200
 
 
-@pytest.mark.parametrize("protocol", ["http/protobuf", "http/json"])
+@pytest.mark.parametrize("protocol", ["http/protobuf", "http/json", "grpc"])
 def test_two_processes_export_otlp_to_jaeger(httpchain, jaeger, protocol):
     fe, be = names()
     with chain(httpchain, otlp_env(fe, jaeger, protocol), otlp_env(be, jaeger, protocol)) as (fe_port, be_port):

@@ -21,6 +21,9 @@ func init() {
 
 func newOTLPExporter(cfg Config, warn func(string)) (exporter, error) {
 	o := cfg.OTel
+	if o.Protocol == otlpGRPC {
+		return newOTLPGRPCExporter(cfg, warn)
+	}
 	endpoint, err := parseHTTPEndpoint(o.Endpoint, o)
 	if err != nil {
 		return nil, errors.New("OTLP exporter: " + err.Error())
