@@ -6,7 +6,6 @@ Jaeger; and an SDK-only program (not built with skywago) calling skywago service
 from __future__ import annotations
 
 import contextlib
-import os
 import subprocess
 import uuid
 
@@ -48,10 +47,7 @@ def pair(binary, fe_env: dict, be_env: dict, fe_args=()):
             yield fe_port, be_port
 
 
-@pytest.mark.parametrize("version", [
-    pytest.param(LOWER, marks=pytest.mark.skipif(os.environ.get("SKYWAGO_OTEL_LOWER") != "1",
-                                                 reason="lower bound not yet run on a CI machine: SKYWAGO_OTEL_LOWER=1")),
-    UPPER])
+@pytest.mark.parametrize("version", [LOWER, UPPER])
 def test_otel_api_spans_without_sdk_are_skywago_spans(otelapi_builds, tmp_path, version):
     binary = otelapi_builds(version)
     fe_out, be_out = tmp_path / "fe.json", tmp_path / "be.json"
