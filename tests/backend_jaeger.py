@@ -207,13 +207,7 @@ def run_jaeger():
         yield Jaeger(otlp_grpc=ports["otlp_grpc"], otlp_http=ports["otlp_http"], zipkin=ports["zipkin"],
                      query=ports["query"], log=log)
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop(proc)
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -247,3 +241,14 @@ def wait_port(address: str, proc: subprocess.Popen, what: str, log: pathlib.Path
             return
         time.sleep(0.1)
     raise AssertionError(f"{what} does not listen on {address} after {timeout}s:\n{log.read_text(errors='replace')[-4000:]}")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL after 20 s."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

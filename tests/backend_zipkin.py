@@ -18,7 +18,6 @@ import json
 import os
 import pathlib
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -28,7 +27,7 @@ import urllib.request
 import pytest
 
 import servercache
-from backend_jaeger import free_port, wait_port
+from backend_jaeger import free_port, stop, wait_port
 
 ZIPKIN_VERSION = "3.6.1"
 INSTALL_HINT = "run scripts/install-servers.sh (as root): it installs Maven and Java 17"
@@ -122,13 +121,7 @@ def run_zipkin():
                 time.sleep(0.3)
         yield Zipkin(address=address, log=log)
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop(proc)
         shutil.rmtree(work, ignore_errors=True)
 
 
