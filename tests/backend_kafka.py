@@ -31,13 +31,6 @@ def prepare() -> None:
     kafka_jars()
 
 
-def java() -> str:
-    home = os.environ.get("JAVA_HOME")
-    if home and os.path.exists(os.path.join(home, "bin", "java")):
-        return os.path.join(home, "bin", "java")
-    return servers.find_binary("java", ("/usr/lib/jvm/java-17-openjdk-*/bin/java",))
-
-
 @contextlib.contextmanager
 def run_kafka():
     jars = kafka_jars()
@@ -65,10 +58,10 @@ def run_kafka():
         "",
     ]))
     classpath = ["-cp", f"{jars}/*"]
-    servers._run([java(), *classpath, "kafka.tools.StorageTool", "format", "-t", uuid.uuid4().hex[:22],
+    servers._run([servercache.java(), *classpath, "kafka.tools.StorageTool", "format", "-t", uuid.uuid4().hex[:22],
                   "-c", str(properties)], "kafka-storage format")
     with open(log, "wb") as out:
-        proc = subprocess.Popen([java(), "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        proc = subprocess.Popen([servercache.java(), "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                                  "-Djava.awt.headless=true", *classpath, "kafka.Kafka", str(properties)],
                                 stdout=out, stderr=subprocess.STDOUT)
     try:

@@ -41,4 +41,14 @@ run web tests/test_plugin_gin.py tests/test_plugin_echo.py tests/test_plugin_mux
 SKYWAGO_DATASTORES_TESTS=1 SKYWAGO_MATRIX=1 run data tests/test_plugin_datastores.py tests/test_goredis_suite.py \
   tests/test_plugin_sql.py tests/test_plugin_gorm.py tests/test_plugin_redis.py
 
+# --- messaging: kafka-go, sarama, franz-go, amqp091-go, nats.go, rocketmq-client-go, aws-sdk-go-v2
+# (SQS, S3), all in examples/mqchain: lower and upper bound under toolexec, upper under Bazel, the
+# out-of-range build (each library just below its range; rocketmq-client-go has no other version
+# on the proxy) — the same builds CI runs — then the Kafka clients' upper bounds against Kafka 4.1
+# too (CI's broker is 3.9, the newest that still speaks the lower bounds' protocol versions).
+# sarama's own suite (root package, -short: mock brokers, no external service).
+run mq tests/test_plugin_mq.py
+SKYWAGO_KAFKA_VERSION=4.1.1 run mq tests/test_plugin_mq.py -k "upper and (kafkago or sarama or franzgo)"
+SKYWAGO_LIBRARY_SUITES=1 run mq tests/test_library_suites.py -s -k sarama
+
 exit $status

@@ -100,15 +100,19 @@ def go_program(name: str, module: str, version: str, package: str | None = None,
     return ensure(name, version, make) / exe_name
 
 
-def maven_jars(name: str, version: str, artifacts: list[str], java_version: str = "17") -> pathlib.Path:
+def maven_jars(name: str, version: str, artifacts: list[str], java_version: str = "17",
+               exclusions: tuple[str, ...] = ()) -> pathlib.Path:
     """Java artifacts ("group:artifact:version") and their runtime dependencies from Maven
     Central, fetched once by Maven (`mvn dependency:copy-dependencies` over a throwaway pom) and
-    cached as <name>-<version>/lib/*.jar. Returns that lib directory (a `-cp "<dir>/*"` away)."""
+    cached as <name>-<version>/lib/*.jar. Returns that lib directory (a `-cp "<dir>/*"` away).
+    exclusions: "group:artifact" dependencies left out (e.g. one a pom names that Central lacks)."""
 
     def make(dest: pathlib.Path) -> None:
+        excluded = "".join("<exclusion><groupId>{}</groupId><artifactId>{}</artifactId></exclusion>".format(
+            *e.split(":")) for e in exclusions)
         deps = "".join(
-            "<dependency><groupId>{}</groupId><artifactId>{}</artifactId><version>{}</version></dependency>".format(
-                *artifact.split(":"))
+            "<dependency><groupId>{}</groupId><artifactId>{}</artifactId><version>{}</version>".format(
+                *artifact.split(":")) + f"<exclusions>{excluded}</exclusions></dependency>"
             for artifact in artifacts)
         (dest / "pom.xml").write_text(
             '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>'
@@ -120,3 +124,15 @@ def maven_jars(name: str, version: str, artifacts: list[str], java_version: str 
         (dest / "pom.xml").unlink()
 
     return ensure(name, version, make) / "lib"
+
+
+def java() -> str:
+    """The java of $JAVA_HOME, else the one on PATH, else Debian's Java 17 (the Java servers of
+    the tests run on 17)."""
+    home = os.environ.get("JAVA_HOME")
+    if home and os.path.exists(os.path.join(home, "bin", "java")):
+        return os.path.join(home, "bin", "java")
+    found = shutil.which("java") or next(iter(sorted(pathlib.Path("/usr/lib/jvm").glob("java-17-openjdk-*/bin/java"))), None)
+    if not found:
+        raise AssertionError("no java: run scripts/install-servers.sh (as root) to install openjdk-17-jre-headless")
+    return str(found)

@@ -1,6 +1,6 @@
 """SLOW, opt-in (SKYWAGO_LIBRARY_SUITES=1; tests/matrix.sh sets it; each suite builds its test
 binaries plain and instrumented, minutes each on 2 cores): the own test suites of the libraries
-the web plugins instrument — echo, chi, go-restful, fasthttp, fiber — run plain and with skywago's
+the web plugins instrument — echo, chi, go-restful, fasthttp, fiber — and sarama, run plain and with skywago's
 -toolexec shim must pass the same way, test by test, and the plugin must have made spans while
 they ran (their tests drive the instrumented code paths through real servers and clients on
 loopback, or fiber's in-memory App.Test). gin's suite runs in CI (tests/test_gin_suite.py).
@@ -38,6 +38,10 @@ SUITES = [
      lambda spans: len([s for s in spans if s.get("componentId") == 5021])),
     ("fiber", "github.com/gofiber/fiber/v2", "v2.52.15", ".", ["-short"],
      lambda spans: len(entry_named(spans, 5021, "/:"))),
+    # sarama's root package with -short: its tests run producers and consumers against in-process
+    # mock brokers (no Kafka), through SyncProducer and partition consumers.
+    ("sarama", "github.com/IBM/sarama", "v1.61.1", ".", ["-short"],
+     lambda spans: len([s for s in spans if s.get("componentId") in (40, 41)])),
 ]
 
 

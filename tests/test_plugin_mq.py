@@ -2,10 +2,13 @@
 processes around real brokers on loopback — Kafka (KRaft, from its Maven Central jars), RabbitMQ
 (Debian's) and NATS (nats-server from the Go module proxy). The producer's HTTP request produces a
 message with one client library; the consumer process receives it. For each of segmentio/kafka-go,
-IBM/sarama, twmb/franz-go, rabbitmq/amqp091-go and nats-io/nats.go: ONE trace goes producer ->
+IBM/sarama, twmb/franz-go, rabbitmq/amqp091-go, nats-io/nats.go aws-sdk-go-v2's SQS client
+(against ElasticMQ, an SQS-compatible server from Maven Central) and apache/rocketmq-client-go
+(against RocketMQ's name server and broker from Maven Central): ONE trace goes producer ->
 broker -> consumer — the producer's Exit span (component, layer MQ, mq.* tags, peer = the broker)
 and the consumer's Entry span, whose CrossProcess reference names that Exit span, through the sw8
-header the producer put in the message.
+header the producer put in the message. aws-sdk-go-v2's S3 client (against gofakes3, an S3 server
+written in Go, from the Go module proxy): its operations are Exit spans of the producer's request.
 
 Builds: every library at the upper bound of its plugin's range (what examples/mqchain/go.mod pins)
 under both front doors, at the lower bound under toolexec, and below its range (each compiles
@@ -27,6 +30,7 @@ import traces
 APP = gotool.REPO / "examples" / "mqchain"
 PRODUCER_HTTP = 5004  # GoHttpServer: the producer's /produce request
 
+ROCKETMQ = "v2.1.3-0.20251226070945-2173d070fd1b"
 # client name in the app -> (plugin, module, package, lower bound, upper bound, below the range)
 LIBRARIES = {
     "kafkago": ("kafkago", "github.com/segmentio/kafka-go", "github.com/segmentio/kafka-go",
@@ -37,12 +41,21 @@ LIBRARIES = {
     "amqp": ("amqp091", "github.com/rabbitmq/amqp091-go", "github.com/rabbitmq/amqp091-go",
              "v1.8.1", "v1.16.0", "v1.2.0"),
     "nats": ("natsgo", "github.com/nats-io/nats.go", "github.com/nats-io/nats.go", "v1.48.0", "v1.55.0", "v1.46.1"),
+    "sqs": ("awssdk", "github.com/aws/aws-sdk-go-v2/service/sqs", "github.com/aws/aws-sdk-go-v2/service/sqs",
+            "v1.29.5", "v1.53.0", "v1.28.4"),
+    "s3": ("awssdk", "github.com/aws/aws-sdk-go-v2/service/s3", "github.com/aws/aws-sdk-go-v2/service/s3",
+           "v1.45.1", "v1.114.10", "v1.43.0"),
+    # The Go module proxy serves one version of it (a pseudo-version of v2.1.3): both bounds, and
+    # nothing outside the range to build.
+    "rocketmq": ("rocketmq", "github.com/apache/rocketmq-client-go/v2", "github.com/apache/rocketmq-client-go/v2/producer",
+                 ROCKETMQ, ROCKETMQ, None),
 }
+CONSUMED = [c for c in sorted(LIBRARIES) if c != "s3"]  # S3 has no consumer: the producer reads back
 CLIENTS = sorted(LIBRARIES)
 
 
 def requires(which: int) -> dict[str, str]:
-    return {lib[1]: lib[which] for lib in LIBRARIES.values()}
+    return {lib[1]: lib[which] for lib in LIBRARIES.values() if lib[which]}
 
 
 @pytest.mark.parametrize("client", CLIENTS)
@@ -51,7 +64,7 @@ def test_tested_versions_are_the_declared_bounds(client):
     assert f"{module} {upper}" in (APP / "go.mod").read_text()
     servers.check_tested_bounds(plugin, package, lower, upper)
     from skywago.engine import versions
-    assert not versions.in_range(below, servers.declared_range(plugin, package))
+    assert below is None or not versions.in_range(below, servers.declared_range(plugin, package))
 
 
 # --- builds (module-scoped: each is made once, for every test that runs it) ---------------------
@@ -77,9 +90,17 @@ def built(tmp_path_factory):
 BUILDS = [("toolexec", "upper"), ("bazel", "upper"), ("toolexec", "lower")]
 
 
-def broker_args(kafka, rabbitmq, nats) -> list[str]:
-    return ["-kafka", kafka.address, "-amqp", f"amqp://guest:guest@{rabbitmq.address}/",
-            "-nats", f"nats://{nats.address}"]
+@pytest.fixture(scope="module")
+def brokers(kafka_server, rabbitmq_server, nats_server, elasticmq_server, s3_server, rocketmq_server) -> dict:
+    return {"kafka": kafka_server, "rabbitmq": rabbitmq_server, "nats": nats_server, "sqs": elasticmq_server,
+            "s3": s3_server, "rocketmq": rocketmq_server}
+
+
+def broker_args(b: dict) -> list[str]:
+    return ["-kafka", b["kafka"].address, "-amqp", f"amqp://guest:guest@{b['rabbitmq'].address}/",
+            "-nats", f"nats://{b['nats'].address}", "-sqs", f"http://{b['sqs'].address}",
+            "-s3", f"http://{b['s3'].address}", "-rocketmq", b["rocketmq"].address,
+            "-rocketmq-broker", b["rocketmq"].broker.address]
 
 
 def run_chain(binary, tmp, brokers: list[str], clients=CLIENTS) -> dict:
@@ -98,7 +119,7 @@ def run_chain(binary, tmp, brokers: list[str], clients=CLIENTS) -> dict:
                 assert services.get(f"http://127.0.0.1:{pro_port}/produce?client={client}&value={value}",
                                     timeout=60) == (200, "sent\n"), client
             deadline = time.monotonic() + 60
-            pending = set(clients)
+            pending = set(clients) & set(CONSUMED)
             while pending and time.monotonic() < deadline:
                 for client in sorted(pending):
                     status, body = services.get(f"http://127.0.0.1:{con_port}/received?client={client}")
@@ -115,7 +136,7 @@ def run_chain(binary, tmp, brokers: list[str], clients=CLIENTS) -> dict:
 
 
 @pytest.fixture(scope="module")
-def chains(built, tmp_path_factory, kafka_server, rabbitmq_server, nats_server):
+def chains(built, tmp_path_factory, brokers):
     """One run of the chain per build, shared by the per-client assertions."""
     done = {}
 
@@ -123,7 +144,7 @@ def chains(built, tmp_path_factory, kafka_server, rabbitmq_server, nats_server):
         if (front_door, bound) not in done:
             binary = built(front_door, bound)
             done[front_door, bound] = run_chain(binary, tmp_path_factory.mktemp(f"run-{front_door}-{bound}"),
-                                                broker_args(kafka_server, rabbitmq_server, nats_server))
+                                                broker_args(brokers))
         return done[front_door, bound]
 
     return get
@@ -144,20 +165,35 @@ def expected(client: str, prefix: str, servers_: dict) -> dict:
         return {"exit": f"RabbitMQ/Topic/Queue/{topic}/Producer", "entry": f"RabbitMQ/Topic/Queue/{topic}/Consumer",
                 "peer": broker, "components": (52, 53),
                 "tags": {"mq.broker": broker, "mq.topic": "", "mq.queue": topic}, "handled_inside": False}
+    if client == "rocketmq":
+        namesrv, broker = servers_["rocketmq"].address, servers_["rocketmq"].broker.address
+        return {"exit": f"RocketMQ/{topic}/Producer", "entry": f"RocketMQ/{topic}/Consumer", "peer": namesrv,
+                "components": (38, 39), "tags": {"mq.broker": namesrv, "mq.topic": topic},
+                "entry_tags": {"mq.broker": broker, "mq.topic": topic}, "handled_inside": True}
+    if client == "sqs":
+        broker = servers_["sqs"].address
+        return {"exit": "AWS/SQS/SendMessage", "entry": f"AWS/SQS/{topic}/Consumer", "peer": broker,
+                "components": (140, 140), "tags": {"mq.broker": broker, "mq.queue": ...}, "handled_inside": False}
     broker = servers_["nats"].address
     return {"exit": f"NATS/{topic}/Producer", "entry": f"NATS/{topic}/Consumer", "peer": broker,
             "components": (132, 132), "tags": {"mq.broker": broker, "mq.topic": topic}, "handled_inside": True}
 
 
+def assert_tags(span: dict, want: dict, prefix: str, client: str) -> None:
+    got = traces.tags(span)
+    if want.get("mq.queue") is ...:  # an SQS queue URL: the server's, ending with the queue's name
+        assert got.get("mq.queue", "").endswith(f"/{prefix}-{client}"), got
+        want = {**want, "mq.queue": got["mq.queue"]}
+    assert got == {k: v for k, v in want.items() if v}, got
+
+
 @pytest.mark.parametrize("front_door, bound", BUILDS, ids=[f"{d}-{b}" for d, b in BUILDS])
-@pytest.mark.parametrize("client", CLIENTS)
-def test_one_trace_from_producer_through_the_broker_to_consumer(chains, front_door, bound, client, kafka_server,
-                                                               rabbitmq_server, nats_server):
+@pytest.mark.parametrize("client", CONSUMED)
+def test_one_trace_from_producer_through_the_broker_to_consumer(chains, front_door, bound, client, brokers):
     if front_door == "bazel":
         frontdoors.require_bazel()
     result = chains(front_door, bound)
-    want = expected(client, result["prefix"], {"kafka": kafka_server, "rabbitmq": rabbitmq_server,
-                                               "nats": nats_server})
+    want = expected(client, result["prefix"], brokers)
     value = result["sent"][client]
 
     # The producer: Entry GET:/produce -> Exit <broker>/<topic>/Producer.
@@ -170,7 +206,7 @@ def test_one_trace_from_producer_through_the_broker_to_consumer(chains, front_do
     assert exit_span["parentSpanId"] == entry["spanId"]
     assert exit_span["peer"] == want["peer"]
     assert exit_span["componentId"] == want["components"][0] and exit_span["spanLayer"] == "MQ"
-    assert traces.tags(exit_span) == {k: v for k, v in want["tags"].items() if v}, traces.tags(exit_span)
+    assert_tags(exit_span, want["tags"], result["prefix"], client)
     assert not exit_span["isError"]
 
     # The consumer: an Entry span continuing that trace, its reference naming the Exit span.
@@ -181,7 +217,7 @@ def test_one_trace_from_producer_through_the_broker_to_consumer(chains, front_do
     server = con["spans"][0]
     assert server["spanType"] == "Entry" and server["parentSpanId"] == -1
     assert server["componentId"] == want["components"][1] and server["spanLayer"] == "MQ"
-    assert traces.tags(server) == {k: v for k, v in want["tags"].items() if v}, traces.tags(server)
+    assert_tags(server, want.get("entry_tags", want["tags"]), result["prefix"], client)
     (ref,) = server["refs"]
     assert ref == {
         "refType": "CrossProcess",
@@ -204,17 +240,35 @@ def test_one_trace_from_producer_through_the_broker_to_consumer(chains, front_do
         assert handled == [] and [sp["spanType"] for sp in con["spans"]] == ["Entry"]
 
 
-def test_libraries_below_their_ranges_compile_untouched_with_one_warning_each(tmp_path, kafka_server,
-                                                                          rabbitmq_server, nats_server):
+@pytest.mark.parametrize("front_door, bound", BUILDS, ids=[f"{d}-{b}" for d, b in BUILDS])
+def test_s3_operations_are_exit_spans_of_the_request(chains, front_door, bound, brokers):
+    if front_door == "bazel":
+        frontdoors.require_bazel()
+    result = chains(front_door, bound)
+    bucket, peer = f"{result['prefix']}-s3", brokers["s3"].address
+    (pro,) = [s for s in result["producer"] if any(sp["operationName"] == "AWS/S3/PutObject" for sp in s["spans"])]
+    entry = pro["spans"][0]
+    assert entry["operationName"] == "GET:/produce" and "client=s3" in traces.tags(entry)["url"]
+    put, get = [sp for sp in pro["spans"] if sp["spanType"] == "Exit"]
+    for span, operation in ((put, "PutObject"), (get, "GetObject")):
+        assert span["operationName"] == f"AWS/S3/{operation}" and span["parentSpanId"] == entry["spanId"]
+        assert span["peer"] == peer and span["componentId"] == 49 and span["spanLayer"] == "Http"
+        assert traces.tags(span) == {"aws.service": "S3", "aws.operation": operation, "aws.region": "us-east-1",
+                                     "aws.s3.bucket": bucket}
+        assert not span["isError"]
+    assert put["endTime"] <= get["startTime"]
+
+
+def test_libraries_below_their_ranges_compile_untouched_with_one_warning_each(tmp_path, brokers):
     binary, stderr = servers.build_app(APP, tmp_path, requires=requires(5), go_directive="1.23")
     warnings = servers.skywago_warnings(stderr)
-    assert len(warnings) == len(LIBRARIES), stderr
-    for plugin, module, package, lower, upper, below in LIBRARIES.values():
+    below_range = [lib for lib in LIBRARIES.values() if lib[5]]
+    assert len(warnings) == len(below_range), stderr
+    for plugin, module, package, lower, upper, below in below_range:
         (warning,) = [w for w in warnings if w.startswith(f"skywago: warning: package {package}: ")]
         assert f"rule plugin:{plugin}: {module} {below} is outside the plugin's range" in warning
         assert "compiling it without instrumentation" in warning
     # It still works, untraced: the message arrives, the consumer has no Entry span for it.
-    result = run_chain(binary, tmp_path, broker_args(kafka_server, rabbitmq_server, nats_server),
-                       clients=["kafkago", "nats"])
+    result = run_chain(binary, tmp_path, broker_args(brokers), clients=["kafkago", "nats"])
     assert all(sp["spanLayer"] != "MQ" for seg in result["producer"] + result["consumer"] for sp in seg["spans"])
     assert any(seg["spans"][0]["operationName"] == "GET:/produce" for seg in result["producer"])

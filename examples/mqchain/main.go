@@ -32,7 +32,7 @@ var (
 	kafkaAddr = flag.String("kafka", "", "Kafka bootstrap broker host:port")
 	amqpURL   = flag.String("amqp", "", "RabbitMQ URL")
 	natsURL   = flag.String("nats", "", "NATS URL")
-	clients   = flag.String("clients", "kafkago,sarama,franzgo,amqp,nats", "the clients to run")
+	clients   = flag.String("clients", "kafkago,sarama,franzgo,amqp,nats,sqs,s3,rocketmq", "the clients to run")
 )
 
 // A client produces messages, or consumes them and hands each to handle.
