@@ -13,13 +13,10 @@ func skywagoAwsS3InvokeBefore(inv *skywagoInvocation, c *Client, ctx *context.Co
 	}
 	peer := skywagoAwsPeer(c.options.BaseEndpoint, "s3", c.options.Region)
 	t := inv.Tracer
-	span := t.StartSpan(skywagoAwsSpanExit, "AWS/S3/"+*opID, peer, nil, nil)
-	if span == nil {
+	if !skywagoAwsStart(t, inv, "AWS/S3/"+*opID, peer, skywagoAwsComponentHTTP, skywagoAwsLayerHTTP, nil) {
 		return
 	}
-	inv.Span = span
-	t.SetComponent(span, skywagoAwsComponentHTTP)
-	t.SetLayer(span, skywagoAwsLayerHTTP)
+	span := inv.Span
 	t.SetTag(span, "aws.service", "S3")
 	t.SetTag(span, "aws.operation", *opID)
 	t.SetTag(span, "aws.region", c.options.Region)
@@ -29,9 +26,7 @@ func skywagoAwsS3InvokeBefore(inv *skywagoInvocation, c *Client, ctx *context.Co
 }
 
 func skywagoAwsS3InvokeAfter(inv *skywagoInvocation, c *Client, ctx *context.Context, opID *string, params *interface{}, optFns *[]func(*Options), stackFns *[]func(*middleware.Stack, Options) error, result *interface{}, metadata *middleware.Metadata, err *error) {
-	if inv.Span != nil {
-		skywagoAwsFinish(inv.Tracer, inv.Span, *err)
-	}
+	skywagoAwsFinish(inv.Tracer, inv, *err)
 }
 
 // skywagoAwsS3Bucket: the bucket of a bucket-scoped input, which binds it to the endpoint

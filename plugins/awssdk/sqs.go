@@ -75,13 +75,11 @@ func skywagoAwsSqsInvokeBefore(inv *skywagoInvocation, c *Client, ctx *context.C
 	}
 	peer := skywagoAwsPeer(c.options.BaseEndpoint, "sqs", c.options.Region)
 	var kv []string
-	span := t.StartSpan(skywagoAwsSpanExit, "AWS/SQS/"+*opID, peer, nil, func(key, value string) { kv = append(kv, key, value) })
-	if span == nil {
+	if !skywagoAwsStart(t, inv, "AWS/SQS/"+*opID, peer, skywagoAwsComponentSQS, skywagoAwsLayerMQ,
+		func(key, value string) { kv = append(kv, key, value) }) {
 		return
 	}
-	inv.Span = span
-	t.SetComponent(span, skywagoAwsComponentSQS)
-	t.SetLayer(span, skywagoAwsLayerMQ)
+	span := inv.Span
 	t.SetTag(span, "mq.broker", peer)
 	if queue != "" {
 		t.SetTag(span, "mq.queue", queue)
@@ -111,9 +109,7 @@ func skywagoAwsSqsInvokeBefore(inv *skywagoInvocation, c *Client, ctx *context.C
 
 func skywagoAwsSqsInvokeAfter(inv *skywagoInvocation, c *Client, ctx *context.Context, opID *string, params *interface{}, optFns *[]func(*Options), stackFns *[]func(*middleware.Stack, Options) error, result *interface{}, metadata *middleware.Metadata, err *error) {
 	t := inv.Tracer
-	if inv.Span != nil {
-		skywagoAwsFinish(t, inv.Span, *err)
-	}
+	skywagoAwsFinish(t, inv, *err)
 	out, ok := (*result).(*ReceiveMessageOutput)
 	if !ok || out == nil || *err != nil {
 		return

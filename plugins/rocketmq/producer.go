@@ -19,7 +19,11 @@ func skywagoRocketStart(inv *skywagoInvocation, p *defaultProducer, msgs []*prim
 		return
 	}
 	topic := msgs[0].Topic
-	brokers := strings.Join(p.options.NameServerAddrs, ",")
+	addrs := []string(p.options.NameServerAddrs)
+	if len(addrs) == 0 && p.options.Namesrv != nil { // WithNameServer sets a resolver; its name servers
+		addrs = p.options.Namesrv.AddrList()
+	}
+	brokers := strings.Join(addrs, ",")
 	var kv []string
 	t := inv.Tracer
 	span := t.StartSpan(skywagoRocketSpanExit, "RocketMQ/"+topic+"/Producer", brokers, nil, func(key, value string) {
