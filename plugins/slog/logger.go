@@ -3,11 +3,24 @@ package slog
 
 import "context"
 
-// skywagoLoggerLogBefore puts the trace context first among the record's arguments (first, so
-// that a dangling key in the caller's arguments cannot swallow it). A disabled level is left
-// alone. The caller's slice is never written to.
+// skywagoLoggerLogBefore ships the record to the agent's log reporter when the logger writes it,
+// then puts the trace context first among its arguments (first, so that a dangling key in the
+// caller's arguments cannot swallow it). A disabled level is left alone. The caller's slice is
+// never written to.
 func skywagoLoggerLogBefore(inv *skywagoInvocation, l *Logger, ctx *context.Context, level *Level, msg *string, args *[]any) {
-	attr, ok := skywagoLogAttr(inv.Tracer, l, *ctx, *level)
+	if !skywagoLogEnabledFor(l, *ctx, *level) {
+		return
+	}
+	var labels []string
+	if keys := skywagoLogLabelKeys(inv.Tracer); len(keys) > 0 {
+		var a Attr
+		for rest := *args; len(rest) > 0; {
+			a, rest = argsToAttr(rest)
+			labels = skywagoAppendLabel(labels, keys, a)
+		}
+	}
+	skywagoLogShip(inv.Tracer, 0, level.String(), *msg, labels)
+	attr, ok := skywagoLogAttr(inv.Tracer)
 	if !ok {
 		return
 	}
@@ -20,7 +33,17 @@ func skywagoLoggerLogAfter(inv *skywagoInvocation, l *Logger, ctx *context.Conte
 }
 
 func skywagoLoggerLogAttrsBefore(inv *skywagoInvocation, l *Logger, ctx *context.Context, level *Level, msg *string, attrs *[]Attr) {
-	attr, ok := skywagoLogAttr(inv.Tracer, l, *ctx, *level)
+	if !skywagoLogEnabledFor(l, *ctx, *level) {
+		return
+	}
+	var labels []string
+	if keys := skywagoLogLabelKeys(inv.Tracer); len(keys) > 0 {
+		for _, a := range *attrs {
+			labels = skywagoAppendLabel(labels, keys, a)
+		}
+	}
+	skywagoLogShip(inv.Tracer, 0, level.String(), *msg, labels)
+	attr, ok := skywagoLogAttr(inv.Tracer)
 	if !ok {
 		return
 	}
@@ -32,20 +55,30 @@ func skywagoLoggerLogAttrsBefore(inv *skywagoInvocation, l *Logger, ctx *context
 func skywagoLoggerLogAttrsAfter(inv *skywagoInvocation, l *Logger, ctx *context.Context, level *Level, msg *string, attrs *[]Attr) {
 }
 
-// skywagoLogAttr is the attribute to add, unless no trace is active or the record will not be
-// written (the handler's Enabled is asked only inside a trace: outside, nothing changes).
-func skywagoLogAttr(t *skywagoTracerABI, l *Logger, ctx context.Context, level Level) (Attr, bool) {
+// skywagoLogEnabledFor: whether the logger writes a record of this level (what its handler says).
+func skywagoLogEnabledFor(l *Logger, ctx context.Context, level Level) bool {
 	if l == nil {
-		return Attr{}, false
-	}
-	key, value, ok := skywagoLogContext(t)
-	if !ok {
-		return Attr{}, false
+		return false
 	}
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if !l.Enabled(ctx, level) {
+	return l.Enabled(ctx, level)
+}
+
+func skywagoAppendLabel(labels, keys []string, a Attr) []string {
+	for _, k := range keys {
+		if a.Key == k {
+			return append(labels, k, a.Value.String())
+		}
+	}
+	return labels
+}
+
+// skywagoLogAttr is the trace context attribute to add, unless no trace is active.
+func skywagoLogAttr(t *skywagoTracerABI) (Attr, bool) {
+	key, value, ok := skywagoLogContext(t)
+	if !ok {
 		return Attr{}, false
 	}
 	return String(key, value), true

@@ -1,13 +1,29 @@
 // Advice compiled inside go.uber.org/zap/zapcore.
 package zapcore
 
-// skywagoCheckedEntryWriteBefore puts the trace context first among the fields of the entry
-// being written (first: a zap.Namespace among the call's fields cannot swallow it). A nil entry
-// (the level is disabled) is left alone; the caller's slice is never written to.
+import "fmt"
+
+// skywagoCheckedEntryWriteBefore ships the entry being written to the agent's log reporter (the
+// call's fields SW_AGENT_LOG_REPORTER_LABEL_KEYS names as labels), then puts the trace context
+// first among its fields (first: a zap.Namespace among the call's fields cannot swallow it). A
+// nil entry (the level is disabled) is left alone; the caller's slice is never written to.
 func skywagoCheckedEntryWriteBefore(inv *skywagoInvocation, ce *CheckedEntry, fields *[]Field) {
 	if ce == nil {
 		return
 	}
+	var labels []string
+	if keys := skywagoLogLabelKeys(inv.Tracer); len(keys) > 0 {
+		enc := NewMapObjectEncoder()
+		for _, f := range *fields {
+			for _, k := range keys {
+				if f.Key == k {
+					f.AddTo(enc)
+					labels = append(labels, k, fmt.Sprint(enc.Fields[k]))
+				}
+			}
+		}
+	}
+	skywagoLogShip(inv.Tracer, ce.Time.UnixNano(), ce.Level.String(), ce.Message, labels)
 	key, value, ok := skywagoLogContext(inv.Tracer)
 	if !ok {
 		return
