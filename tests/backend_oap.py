@@ -139,10 +139,15 @@ def _minute(t: datetime.datetime) -> str:
 
 
 def duration(minutes_back: int = 30, minutes_ahead: int = 2) -> dict:
-    """A GraphQL Duration around now, minute steps, in UTC (the OAP runs with -Duser.timezone=UTC)."""
+    """A GraphQL Duration around now, minute steps, in UTC (the OAP runs with -Duser.timezone=UTC).
+
+    The window never crosses midnight: the OAP's JDBC storage (H2, PostgreSQL) keeps records in
+    one table per day, and a query whose window spans two days finds nothing (OAP 10.1.0)."""
     now = datetime.datetime.now(datetime.timezone.utc)
-    return {"start": _minute(now - datetime.timedelta(minutes=minutes_back)),
-            "end": _minute(now + datetime.timedelta(minutes=minutes_ahead)), "step": "MINUTE"}
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    start = max(now - datetime.timedelta(minutes=minutes_back), midnight)
+    end = min(now + datetime.timedelta(minutes=minutes_ahead), midnight + datetime.timedelta(hours=23, minutes=59))
+    return {"start": _minute(start), "end": _minute(end), "step": "MINUTE"}
 
 
 class GraphQLError(AssertionError):
