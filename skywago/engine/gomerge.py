@@ -10,6 +10,14 @@ class MergeError(ValueError):
     pass
 
 
+def _default_name(path: str) -> str:
+    """The name an unaliased import of path binds, when it is certain: the last element of a
+    standard-library path (no dot in its first element). Elsewhere a package's name may differ
+    from its directory (go-redis/v9 is `redis`), so aliases stay as written."""
+    first, _, _ = path.partition("/")
+    return path.rsplit("/", 1)[-1] if "." not in first else ""
+
+
 def merge(package: str, files: dict[str, bytes]) -> bytes:
     imports: dict[tuple[str, str], None] = {}
     bodies: list[str] = []
@@ -17,6 +25,8 @@ def merge(package: str, files: dict[str, bytes]) -> bytes:
         go_file = GoFile(name, content)
         go_file.check_syntax()
         for path, alias in go_file.imports().items():
+            if alias == _default_name(path):
+                alias = ""  # `http "net/http"` is `"net/http"`: one import, not a redeclaration
             imports[(alias, path)] = None
         body_start = 0
         for child in go_file.root.children:
