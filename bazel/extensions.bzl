@@ -28,7 +28,7 @@ Repositories it creates (skywago's MODULE.bazel `use_repo`s them; you never need
   @skywago_go_toolchains     its toolchains, selected only through sdk_name=skywago_instrumented
 """
 
-load("//bazel/private:metadata.bzl", "module_versions", "parse_go_mod", "plugin_index")
+load("//bazel/private:metadata.bzl", "module_versions", "plugin_index", "root_go_files", "versions_from_go_files")
 load("//bazel/private:pip_repository.bzl", "pip_repository")
 load("//bazel/private:sdk.bzl", "instrumented_sdk", "instrumented_toolchains", "sdk_archive")
 
@@ -62,8 +62,9 @@ _go_sdk_tag = tag_class(
 )
 
 _from_file_tag = tag_class(
-    doc = "Module versions from a go.mod file (require lines; replace => another version).",
-    attrs = {"go_mod": attr.label(mandatory = True)},
+    doc = """Module versions from a go.mod or go.work file (require lines; replace => another
+    version), besides the root module's go_deps files, which count without a tag.""",
+    attrs = {"go_mod": attr.label(mandatory = True, doc = "a go.mod or go.work file")},
 )
 
 _module_tag = tag_class(
@@ -78,9 +79,12 @@ def _skywago_impl(mctx):
     )
     plugin_index(name = "skywago_plugins")
 
-    # Root module first (Bazel's order), so its choices win.
+    # Root module first (Bazel's order), so its choices win. The go.mod / go.work files gazelle's
+    # go_deps reads for the root module count without any tag; skywago.from_file adds others.
     sdk = None
     from_files = {}
+    for label, path in root_go_files(mctx):
+        from_files = versions_from_go_files(mctx, label, path) | from_files
     explicit = {}
     for mod in mctx.modules:
         if mod.tags.go_sdk and not sdk:
@@ -88,13 +92,13 @@ def _skywago_impl(mctx):
                 fail("skywago.go_sdk: one per module ({} has {})".format(mod.name, len(mod.tags.go_sdk)))
             sdk = mod.tags.go_sdk[0]
         for tag in mod.tags.from_file:
-            for path, version in parse_go_mod(mctx.read(mctx.path(tag.go_mod))).items():
-                from_files.setdefault(path, version)
+            found = versions_from_go_files(mctx, str(tag.go_mod), mctx.path(tag.go_mod))
+            from_files = found | from_files
         for tag in mod.tags.module:
             explicit.setdefault(tag.path, tag.version)
     sdk = sdk or DEFAULT_GO_SDK
 
-    module_versions(name = "skywago_module_versions", versions = from_files | explicit)
+    module_versions(name = "skywago_module_versions", explicit = explicit, go_mod = from_files)
 
     sdk_archive(
         name = "skywago_go_sdk_src",

@@ -12,7 +12,7 @@ load("@bazel_skylib//rules:common_settings.bzl", "BuildSettingInfo")
 load("@io_bazel_rules_go//go:def.bzl", "GoArchive", "GoInfo", "go_context")
 load("@io_bazel_rules_go//go/private:common.bzl", "GO_TOOLCHAIN")
 load("@io_bazel_rules_go//go/private:context.bzl", "CGO_ATTRS", "CGO_FRAGMENTS", "CGO_TOOLCHAINS")
-load("@skywago_module_versions//:versions.bzl", "MODULE_VERSIONS")
+load("@skywago_module_versions//:versions.bzl", "EXPLICIT_VERSIONS", "GO_MOD_VERSIONS")
 load("@skywago_plugins//:index.bzl", "PLUGINS", "PLUGINS_BY_PACKAGE")
 load(":instrumented.bzl", "SkywagoGoInfo", "instrumented_sdk_transition")
 load(":providers.bzl", "SkywagoArchiveInfo")
@@ -79,18 +79,73 @@ def _aspect_go(ctx, source, name, instrumented):
         link = toolchain.actions.link,
     ))
 
+_SkywagoModuleInfo = provider(
+    doc = "The Go module a repository holds, from gazelle's package metadata (purl).",
+    fields = {"module": "module path", "version": "version, e.g. v1.12.0"},
+)
+
+def _purl_module(purl):
+    """("github.com/gin-gonic/gin", "v1.12.0") of "pkg:golang/github.com/gin-gonic/gin@v1.12.0",
+    or None (not a Go module's purl, or no version)."""
+    if type(purl) != "string" or not purl.startswith("pkg:golang/"):
+        return None
+    module, sep, version = purl[len("pkg:golang/"):].partition("#")[0].partition("?")[0].rpartition("@")
+    if not sep or not module or not version:
+        return None
+    module = module.replace("%40", "@").replace("%2F", "/").replace("%2f", "/")
+    return module, version if version.startswith("v") else "v" + version
+
+def _metadata_aspect_impl(ctx):
+    """On a package metadata target (gazelle writes `package_metadata(purl = ...)` and rules_license's
+    `package_info(purl = ...)` into every go_repository, as each target's applicable_licenses):
+    the module and version gazelle fetched, i.e. what is built. Warns once (from the
+    `package_metadata` target) when the go.mod / go.work files say otherwise."""
+    found = _purl_module(getattr(ctx.rule.attr, "purl", None))
+    if not found:
+        return []
+    module, version = found
+    declared = GO_MOD_VERSIONS.get(module)
+    if (declared and declared[0] != version and module not in EXPLICIT_VERSIONS and
+        ctx.label.name == "package_metadata"):
+        # buildifier: disable=print
+        print(("skywago: warning: module {m}: {f} requires {d}, but the build uses {v} (gazelle's " +
+               "go_deps chose it across Bazel modules); plugin version ranges use {v}").format(
+            m = module,
+            f = declared[1],
+            d = declared[0],
+            v = version,
+        ))
+    return [_SkywagoModuleInfo(module = module, version = version)]
+
+def _longest_prefix(modules, importpath):
+    best = ""
+    for module in modules:
+        if (importpath == module or importpath.startswith(module + "/")) and len(module) > len(best):
+            best = module
+    return best
+
 def _module_version(ctx, importpath):
-    """{module: version} for the module providing importpath: a `skywago_module=PATH@VERSION` tag
-    on the target, else the longest module path of @skywago_module_versions that prefixes it."""
+    """{module: version} for the module providing importpath, in this order: a
+    `skywago_module=PATH@VERSION` tag on the target; a `skywago.module` tag; the version gazelle's
+    go_deps fetched (the repository's package metadata); the go.mod / go.work files."""
     for tag in getattr(ctx.rule.attr, "tags", []):
         if tag.startswith("skywago_module="):
             module, _, version = tag[len("skywago_module="):].rpartition("@")
             return {module: version}
-    best = ""
-    for module in MODULE_VERSIONS:
-        if (importpath == module or importpath.startswith(module + "/")) and len(module) > len(best):
-            best = module
-    return {best: MODULE_VERSIONS[best]} if best else {}
+    explicit = _longest_prefix(EXPLICIT_VERSIONS, importpath)
+    built = None
+    metadata = getattr(ctx.rule.attr, "applicable_licenses", []) + getattr(ctx.rule.attr, "package_metadata", [])
+    for meta in metadata:
+        if _SkywagoModuleInfo in meta:
+            info = meta[_SkywagoModuleInfo]
+            if importpath == info.module or importpath.startswith(info.module + "/"):
+                built = info
+    if explicit and (not built or len(explicit) >= len(built.module)):
+        return {explicit: EXPLICIT_VERSIONS[explicit]}
+    if built:
+        return {built.module: built.version}
+    declared = _longest_prefix(GO_MOD_VERSIONS, importpath)
+    return {declared: GO_MOD_VERSIONS[declared][0]} if declared else {}
 
 def _plugin_files(ctx, importpath):
     """The files of the plugins that target importpath: the only plugin inputs of its rewrite."""
@@ -136,7 +191,7 @@ def _single_file(target, what):
 
 def _skywago_aspect_impl(target, ctx):
     if GoArchive not in target:
-        return []
+        return _metadata_aspect_impl(ctx)
     rule_attr = ctx.rule.attr
     original = target[GoArchive]
     source = original.source  # GoInfo, embeds already merged
@@ -262,7 +317,9 @@ For each go_library / go_binary (and what they `embed`) it runs the rewriter ove
 .go files and recompiles the package from the result against the instrumented archives of its
 deps; on a go_binary it also links the instrumented executable (output group `skywago`).
 Provides SkywagoArchiveInfo.""",
-    attr_aspects = ["deps", "embed"],
+    # applicable_licenses: the package metadata of gazelle's go_repository (module versions).
+    # (Bazel 7 calls the attribute applicable_licenses; later releases package_metadata.)
+    attr_aspects = ["deps", "embed", "applicable_licenses", "package_metadata"],
     attrs = CGO_ATTRS | {
         "_go_context_data": attr.label(default = "@io_bazel_rules_go//:go_context_data"),
         "_rewriter": attr.label(

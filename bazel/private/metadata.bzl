@@ -4,9 +4,12 @@
   from plugins/*/plugin.toml. A rewrite action gets exactly the files of the plugins that target
   its package (with the plugins/_shared/ files they name), so editing one plugin re-runs only the
   rewrites (and compiles) it can affect.
-- `module_versions` (@skywago_module_versions//:versions.bzl): module path -> version, for
-  plugin version ranges (the rewriter's --module-version). From go.mod files (`skywago.from_file`,
-  like gazelle's go_deps reads them) and explicit `skywago.module(path, version)` tags.
+- `module_versions` (@skywago_module_versions//:versions.bzl): what the MODULE.bazel files say
+  about module versions, for plugin version ranges (the rewriter's --module-version): explicit
+  `skywago.module(path, version)` tags, and the go.mod / go.work files gazelle's go_deps reads (the
+  root module's `from_file` tags, found in its MODULE.bazel; else its //:go.work or //:go.mod) and
+  `skywago.from_file` tags. The version a build really uses comes first from gazelle's package
+  metadata (the aspect reads it, see aspect.bzl); these are the fallback and the comparison.
 """
 
 _INDEX_SCRIPT = """
@@ -112,16 +115,116 @@ def parse_go_mod(content):
             versions.pop(path, None)
     return versions
 
+def parse_go_work(content):
+    """-> (use directories, {module path: version} of go.work's replace => module version lines)."""
+    uses = []
+    block = None
+    replace_lines = []
+    for raw in content.splitlines():
+        line = raw.split("//")[0].replace("\t", " ").strip()
+        if not line:
+            continue
+        if block:
+            if line == ")":
+                block = None
+            elif block == "use":
+                uses.append(line)
+            elif block == "replace":
+                replace_lines.append("replace " + line)
+            continue
+        words = _words(line)
+        if words[0] in ("use", "replace") and len(words) == 2 and words[1] == "(":
+            block = words[0]
+        elif words[0] == "use" and len(words) == 2:
+            uses.append(words[1])
+        elif words[0] == "replace":
+            replace_lines.append(line)
+    replaced = parse_go_mod("\n".join(replace_lines))
+    return [u.strip('"') for u in uses], replaced
+
+def root_go_files(mctx):
+    """The go.mod / go.work files gazelle's go_deps reads for the root module: the labels of the
+    `from_file(go_mod = ...)` / `from_file(go_work = ...)` calls in its MODULE.bazel, else its
+    //:go.work, else its //:go.mod (when they exist). -> list of (label string, path)."""
+    module_file = mctx.path(Label("@@//:MODULE.bazel"))
+    root = module_file.dirname
+    found = []
+    for call in mctx.read(module_file).split("from_file(")[1:]:
+        args = call.split(")")[0]
+        for kind in ("go_mod", "go_work"):
+            value = args.partition(kind)[2].lstrip(" =\n\t")
+            if value.startswith('"//') or value.startswith('"@@//') or value.startswith('"@//'):
+                label = value[1:].partition('"')[0]
+                package, _, name = label.partition("//")[2].partition(":")
+                path = root.get_child(package).get_child(name) if package else root.get_child(name)
+                found.append((label, path))
+    if not found:
+        for name in ("go.work", "go.mod"):
+            if root.get_child(name).exists:
+                found.append(("//:" + name, root.get_child(name)))
+                break
+    return [(label, path) for label, path in found if path.exists]
+
+def versions_from_go_files(mctx, label, path):
+    """{module: version} from a go.mod, or from a go.work and the go.mod of each module it uses
+    (its replace lines win). -> dict module -> [version, the file that says so]."""
+    out = {}
+    if path.basename == "go.work":
+        uses, replaced = parse_go_work(mctx.read(path))
+        package = label.partition("//")[2].partition(":")[0]
+        for use in uses:
+            mod_dir = path.dirname
+            for part in use.split("/"):
+                if part and part != ".":
+                    mod_dir = mod_dir.get_child(part)
+            go_mod = mod_dir.get_child("go.mod")
+            if go_mod.exists:
+                where = "//{}:go.mod".format("/".join([p for p in [package, use.lstrip("./")] if p]))
+                for module, version in parse_go_mod(mctx.read(go_mod)).items():
+                    if module not in out or _newer(version, out[module][0]):
+                        out[module] = [version, where]  # the workspace's build list: the highest
+        for module, version in replaced.items():
+            out[module] = [version, label]
+    else:
+        for module, version in parse_go_mod(mctx.read(path)).items():
+            out[module] = [version, label]
+    return out
+
+def _newer(a, b):
+    """Semantic-version comparison of two module versions (vX.Y.Z[-pre]); good enough for
+    choosing the highest requirement in a go.work."""
+    def key(v):
+        core, _, pre = v.lstrip("v").partition("+")[0].partition("-")
+        nums = []
+        for p in core.split("."):
+            nums.append(int(p) if p.isdigit() else 0)
+        return (nums, pre == "", pre)
+
+    return key(a) > key(b)
+
 def _module_versions_impl(rctx):
     rctx.file("BUILD.bazel", "")
     rctx.file("versions.bzl", """\
-# Generated by skywago (bazel/private/metadata.bzl): module path -> version, for plugin version
-# ranges (the rewriter's --module-version).
-MODULE_VERSIONS = {}
-""".format(repr(dict(sorted(rctx.attr.versions.items())))))
+# Generated by skywago (bazel/private/metadata.bzl), for plugin version ranges (the rewriter's
+# --module-version). The version a build uses comes first from gazelle's package metadata (purl).
+
+# skywago.module(path, version) tags: module path -> version (win over everything but tags).
+EXPLICIT_VERSIONS = {explicit}
+
+# go.mod / go.work files (what gazelle's go_deps reads, and skywago.from_file):
+# module path -> [version, the file that requires it]. Used when a package has no package
+# metadata, and compared with what gazelle built (a disagreement warns once).
+GO_MOD_VERSIONS = {go_mod}
+""".format(
+        explicit = repr(dict(sorted(rctx.attr.explicit.items()))),
+        go_mod = repr({k: rctx.attr.go_mod[k] for k in sorted(rctx.attr.go_mod)}),
+    ))
 
 module_versions = repository_rule(
     implementation = _module_versions_impl,
-    attrs = {"versions": attr.string_dict()},
+    attrs = {
+        "explicit": attr.string_dict(),
+        "go_mod": attr.string_list_dict(),
+    },
     doc = "@skywago_module_versions//:versions.bzl",
 )
