@@ -23,7 +23,7 @@ from bazel_lib import ASPECT, Workspace, require_root
 
 PROGRAMS = {
     "examples (demo, httpchain)": (
-        ["@examples//demo:demo", "@examples//httpchain:httpchain"],
+        ["@example_demo//:demo", "@example_httpchain//:httpchain"],
         ["examples/demo/main.go", "examples/httpchain/main.go"],
     ),
     "ws app (main, greet+embed, cgoadd+cgo)": (

@@ -4,7 +4,7 @@
 
 Works on a private copy of the test workspace (benchmarks/bazel_lib.py); the checkout is never
 edited. Builds three instrumented programs with the aspect (tests/bazel/ws //app:server: main +
-greet (embed) + cgoadd (cgo, imports greet); @examples//demo; @examples//httpchain), then:
+greet (embed) + cgoadd (cgo, imports greet); @example_demo//:demo; @example_httpchain//:httpchain), then:
 
   1. the same build again                         -> no action
   2. edit the advice of a plugin that targets one of the program's packages (a benchmark-only
@@ -30,7 +30,7 @@ import time
 
 from bazel_lib import ASPECT, Workspace, require_root
 
-TARGETS = ["//app:server", "@examples//demo:demo", "@examples//httpchain:httpchain"]
+TARGETS = ["//app:server", "@example_demo//:demo", "@example_httpchain//:httpchain"]
 
 PLUGIN_TOML = """\
 # Benchmark-only plugin (benchmarks/bazel_cache.py writes it into its copy of the repository).
@@ -130,7 +130,7 @@ def main() -> int:
 
 def _short(path: str) -> str:
     path = re.sub(r"^bazel-out/[^/]+/bin/", "", path)
-    return re.sub(r"^external/[^/]*examples/", "@examples/", path)
+    return re.sub(r"^external/example_([^/~+]*)[~+]*/", r"@example_\1/", path)
 
 
 if __name__ == "__main__":

@@ -24,9 +24,9 @@ BAZEL_SH = REPO / "scripts" / "bazel" / "bazel.sh"
 ASPECT = ["--aspects=@skywago//bazel:defs.bzl%skywago_aspect", "--output_groups=skywago"]
 
 # What a copy holds: the skywago module (its Bazel files, Python package, plugins), the test
-# workspace and its offline stand-ins, and the examples built through @examples.
+# workspace and its offline stand-ins, and the examples (Bazel modules @example_<app>).
 _COPIED = ["MODULE.bazel", "BUILD.bazel", "bazel", "skywago", "plugins", "tests/bazel/ws", "tests/bazel/stubs",
-           "examples/demo", "examples/httpchain"]
+           "examples"]
 _IGNORED = shutil.ignore_patterns("__pycache__", "bazel-*", "*.pyc", ".pytest_cache")
 
 

@@ -4,7 +4,9 @@ with skywago at a chosen version of the library it uses, and run it as two servi
 Each plugin is tested at the lower and the upper bound of the version range its plugin.toml
 declares: the upper bound is what the example's go.mod pins; the lower bound is a copy of the
 example whose go.mod requires exactly the lower version (and, through `go mod tidy`, the
-versions of its dependencies that version asks for).
+versions of its dependencies that version asks for). Both through the toolexec front door; the
+Bazel front door (gazelle's go_deps fetching what the example's go.mod pins) at the upper bound:
+BUILDS, the parameters of every plugin's end-to-end tests, with the same assertions.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import tomllib
 
 import pytest
 
+import frontdoors
 import gotool
 import services
 import traces
@@ -92,6 +95,31 @@ def build_instrumented(app_dir: pathlib.Path, output: pathlib.Path, plugin: str,
     done = gotool.go_build(app_dir, output, toolexec=gotool.shim_path())  # -mod=readonly: go.mod is complete
     assert not warnings_about(done.stderr, plugin, module), done.stderr
     return output
+
+
+# Every plugin's end-to-end tests run against each of these builds of its example (same servers,
+# same assertions): toolexec at the lower and the upper bound of the range, Bazel at the upper
+# bound (what the example's go.mod pins; CI builds every plugin under Bazel at one version).
+BUILDS = ("toolexec-lower", "toolexec-upper", "bazel")
+
+
+def build_example_bazel(app: str, tmp: pathlib.Path, *plugins: tuple[str, str]) -> pathlib.Path:
+    """examples/<app> built by the Bazel front door (skipped unless Bazel tests are on); no skywago
+    warning of its build concerns these plugins ((plugin, module it instruments), ...)."""
+    binary, output = frontdoors.build_with_output("bazel", app, tmp)
+    for plugin, module in plugins:
+        assert not warnings_about(output, plugin, module), output
+    return binary
+
+
+def build_at_bound(build: str, app: str, plugin: str, module: str, lower: str, tmp: pathlib.Path) -> pathlib.Path:
+    """One of BUILDS of examples/<app>: the lower bound is `lower` (e.g. "v1.5.0"), the upper
+    bound the version the example pins."""
+    if build == "bazel":
+        return build_example_bazel(app, tmp, (plugin, module))
+    version = lower if build == "toolexec-lower" else go_mod_requirement(EXAMPLES / app, module)
+    source = app_at_version(app, module, version, tmp)
+    return build_instrumented(source, tmp / app, plugin, module)
 
 
 # --- running services ------------------------------------------------------------------------

@@ -21,11 +21,10 @@ def test_the_example_pins_a_version_inside_the_declared_range():
         < plugin_apps.version_tuple(UPPER_EXCLUSIVE)
 
 
-@pytest.fixture(scope="module", params=[f"v{LOWER}", PINNED], ids=["lower", "upper"])
+@pytest.fixture(scope="module", params=plugin_apps.BUILDS)
 def echochain(request, tmp_path_factory):
     tmp = tmp_path_factory.mktemp(f"echochain-{request.param}")
-    app = plugin_apps.app_at_version("echochain", MODULE, request.param, tmp)
-    return plugin_apps.build_instrumented(app, tmp / "echochain", "echo", MODULE)
+    return plugin_apps.build_at_bound(request.param, "echochain", "echo", MODULE, f"v{LOWER}", tmp)
 
 
 def test_route_patterns_name_the_entry_spans_across_two_services(echochain, tmp_path):

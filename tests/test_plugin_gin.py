@@ -21,11 +21,10 @@ def test_the_example_pins_a_version_inside_the_declared_range():
         < plugin_apps.version_tuple(UPPER_EXCLUSIVE)
 
 
-@pytest.fixture(scope="module", params=[f"v{LOWER}", PINNED], ids=["lower", "upper"])
+@pytest.fixture(scope="module", params=plugin_apps.BUILDS)
 def ginchain(request, tmp_path_factory):
     tmp = tmp_path_factory.mktemp(f"ginchain-{request.param}")
-    app = plugin_apps.app_at_version("ginchain", MODULE, request.param, tmp)
-    return plugin_apps.build_instrumented(app, tmp / "ginchain", "gin", MODULE)
+    return plugin_apps.build_at_bound(request.param, "ginchain", "gin", MODULE, f"v{LOWER}", tmp)
 
 
 def test_route_patterns_name_the_entry_spans_across_two_services(ginchain, tmp_path):

@@ -1,13 +1,14 @@
 """gorm plugin: each gorm operation is a Local span under the request's Entry span, with the
 statements it sends (the sql plugin's Exit spans, real PostgreSQL and MariaDB) under it, in a
 trace that starts in a second instrumented process — at the lower and the upper bound of gorm's
-range."""
+range through toolexec, and built by Bazel (gazelle's go_deps) at the upper bound."""
 
 import uuid
 
 import pytest
 
 import gotool
+import plugin_apps
 import servers
 import traces
 
@@ -37,6 +38,11 @@ def catalog_lower(tmp_path_factory):
     binary, stderr = servers.build_app(APP, tmp_path_factory.mktemp("lower"), requires=LOWER, go=GO_LOWER)
     assert servers.skywago_warnings(stderr) == []
     return binary
+
+
+@pytest.fixture(scope="module")
+def catalog_bazel(tmp_path_factory):
+    return plugin_apps.build_example_bazel("catalog-gorm", tmp_path_factory.mktemp("bazel"), ("gorm", GORM))
 
 
 def postgres_args(server):
@@ -76,7 +82,8 @@ def check_exit(span, parent, operation, server, db_type, component):
     return tags.get("db.statement", "")
 
 
-@pytest.mark.parametrize("bound, dialect", [("lower", "mysql"), ("upper", "mysql"), ("upper", "postgres")])
+@pytest.mark.parametrize("bound, dialect", [("lower", "mysql"), ("upper", "mysql"), ("upper", "postgres"),
+                                            ("bazel", "mysql"), ("bazel", "postgres")])
 def test_gorm_operations_are_local_spans_over_the_statements(request, tmp_path, bound, dialect):
     binary = request.getfixturevalue(f"catalog_{bound}")
     fixture, args, db_type, component = DIALECTS[dialect]

@@ -24,11 +24,10 @@ def test_the_example_pins_a_version_inside_the_declared_range():
         < plugin_apps.version_tuple(UPPER_EXCLUSIVE)
 
 
-@pytest.fixture(scope="module", params=[f"v{LOWER}", PINNED], ids=["lower", "upper"])
+@pytest.fixture(scope="module", params=plugin_apps.BUILDS)
 def grpcchain(request, tmp_path_factory):
     tmp = tmp_path_factory.mktemp(f"grpcchain-{request.param}")
-    app = plugin_apps.app_at_version("grpcchain", MODULE, request.param, tmp)
-    return plugin_apps.build_instrumented(app, tmp / "grpcchain", "grpc", MODULE)
+    return plugin_apps.build_at_bound(request.param, "grpcchain", "grpc", MODULE, f"v{LOWER}", tmp)
 
 
 def run(grpcchain, tmp_path, requests):

@@ -5,7 +5,9 @@ every other record is unchanged. examples/logging logs through 19 logger set-ups
 text/JSON/package-level, zap JSON/With/console/Namespace/sugared, zerolog JSON with caller/
 With/console/global/Send, slog text/JSON/own handler/odd arguments/default logger) at startup, in a request's Entry span, in a Local span, and from a
 goroutine started before any request; the records are compared with those of the same program
-built without skywago. Each plugin is tested at the lower and the upper bound of its range."""
+built without skywago. Each plugin is tested at the lower and the upper bound of its range through
+toolexec, and built by Bazel (gazelle's go_deps, the example's pinned versions; the plain program is
+its go_binary)."""
 
 from __future__ import annotations
 
@@ -17,7 +19,9 @@ import shutil
 
 import pytest
 
+import frontdoors
 import gotool
+import plugin_apps
 import services
 import traces
 from skywago.engine import plugins, versions
@@ -45,6 +49,10 @@ ZEROLOG_JSON_LINE = 1 + next(i for i, line in enumerate(APP.joinpath("main.go").
 
 SERVICE, INSTANCE = "checkout", "checkout-1@test"
 UPSTREAM_TRACE, UPSTREAM_SEGMENT = "trace-from-gateway-7", "segment-gw-1"
+# zap's caller (directory/file:line): the example's directory, or its Bazel repository's
+# (external/example_logging~/main.go), the same for the plain and the instrumented build.
+MAIN_GO = r"(?:logging|example_logging[~+]*)/main\.go"
+CALLER = re.compile(MAIN_GO + r":\d+")
 
 
 def _b64(s: str) -> str:
@@ -112,8 +120,14 @@ def ours_warned(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if "skywago: warning" in line and ours.search(line)]
 
 
-@pytest.fixture(scope="module", params=sorted(BOUNDS))
+@pytest.fixture(scope="module", params=[*sorted(BOUNDS), "bazel"])
 def built(request, tmp_path_factory):
+    if request.param == "bazel":
+        tmp = tmp_path_factory.mktemp("logging-bazel")
+        binary = plugin_apps.build_example_bazel("logging", tmp, ("logrus", "github.com/sirupsen/logrus"),
+                                                 ("zap", "go.uber.org/zap"), ("zerolog", "github.com/rs/zerolog"),
+                                                 ("slog", "log/slog"))
+        return "bazel", binary, frontdoors.build_plain("bazel", "logging", tmp)
     go, *module_versions = BOUNDS[request.param]
     app, env = prepare_app(tmp_path_factory.mktemp(f"logging-{request.param}"), go, *module_versions)
     binary = app / "logging"
@@ -170,7 +184,7 @@ def parse_line(line: str) -> tuple[str, dict]:
         return fields.pop("msg") if "msg" in fields else fields.pop("message"), fields
     if "\t" in line:  # zap console: time, level, caller, message, then the fields as JSON
         _time, _level, caller, msg, *rest = line.split("\t")
-        assert re.fullmatch(r"logging/main\.go:\d+", caller), line
+        assert CALLER.fullmatch(caller), line
         (extra,) = rest or ["{}"]
         return msg, json.loads(extra)
     if " | " in line:  # the app's own slog handler: "msg | k=v | k=v"
@@ -227,8 +241,9 @@ def test_records_inside_the_request_carry_its_segment_and_span(built, tmp_path):
         # The stamp stays at the top level, whatever the call's arguments do.
         assert records[f"{where} slog-odd"]["!BADKEY"] == "dangling"
         assert records[f"{where} zap-namespace"]["order"] == {"id": "o-1"}
-        assert re.fullmatch(r"logging/main\.go:\d+", records[f"{where} zap-json"]["caller"])
-        assert records[f"{where} zerolog-json"]["caller"].endswith("/logging/main.go:" + str(ZEROLOG_JSON_LINE))
+        assert CALLER.fullmatch(records[f"{where} zap-json"]["caller"])
+        zerolog_caller = records[f"{where} zerolog-json"]["caller"]
+        assert re.search(rf"(?:^|/){MAIN_GO}:{ZEROLOG_JSON_LINE}$", zerolog_caller), zerolog_caller
         source = records[f"{where} slog-json"]["source"]
         assert source["file"].endswith("/main.go") and source["function"] == "main.(*loggers).logAll", source
 

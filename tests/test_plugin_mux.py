@@ -22,11 +22,10 @@ def test_the_example_pins_a_version_inside_the_declared_range():
         < plugin_apps.version_tuple(UPPER_EXCLUSIVE)
 
 
-@pytest.fixture(scope="module", params=[f"v{LOWER}", PINNED], ids=["lower", "upper"])
+@pytest.fixture(scope="module", params=plugin_apps.BUILDS)
 def muxchain(request, tmp_path_factory):
     tmp = tmp_path_factory.mktemp(f"muxchain-{request.param}")
-    app = plugin_apps.app_at_version("muxchain", MODULE, request.param, tmp)
-    return plugin_apps.build_instrumented(app, tmp / "muxchain", "mux", MODULE)
+    return plugin_apps.build_at_bound(request.param, "muxchain", "mux", MODULE, f"v{LOWER}", tmp)
 
 
 def test_route_patterns_name_the_entry_spans_across_two_services(muxchain, tmp_path):

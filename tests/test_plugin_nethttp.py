@@ -1,21 +1,18 @@
 """net/http plugin: a request through two real processes is one trace (Entry -> Exit ->
-CrossProcess Entry), with SkyWalking's tags, component ids and peer, and sw8 on the wire."""
+CrossProcess Entry), with SkyWalking's tags, component ids and peer, and sw8 on the wire; through
+both front doors (toolexec, Bazel)."""
 
-import subprocess
 
 import pytest
 
 import frontdoors
-import gotool
 import services
 import traces
 
 
-@pytest.fixture(scope="module")
-def httpchain(tmp_path_factory):
-    out = tmp_path_factory.mktemp("httpchain") / "httpchain"
-    gotool.go_build(gotool.REPO / "examples" / "httpchain", out, toolexec=gotool.shim_path())
-    return out
+@pytest.fixture(scope="module", params=frontdoors.FRONT_DOORS)
+def httpchain(request, tmp_path_factory):
+    return frontdoors.build(request.param, "httpchain", tmp_path_factory.mktemp(f"httpchain-{request.param}"))
 
 
 def run_chain(httpchain, tmp_path, path, headers=None):
@@ -31,12 +28,7 @@ def run_chain(httpchain, tmp_path, path, headers=None):
     return status, body, fe, be, be_port, fe_port
 
 
-@pytest.mark.parametrize("front_door", frontdoors.FRONT_DOORS)
-def test_request_across_two_services_is_one_trace(front_door, request, tmp_path):
-    if front_door == "toolexec":
-        httpchain = request.getfixturevalue("httpchain")
-    else:
-        httpchain = frontdoors.build(front_door, "httpchain", tmp_path)
+def test_request_across_two_services_is_one_trace(httpchain, tmp_path):
     status, body, fe, be, be_port, fe_port = run_chain(httpchain, tmp_path, "/checkout?item=tea&item=jam")
     assert (status, body) == (200, "total=600\n")
     (fe_segment,) = fe
@@ -95,14 +87,12 @@ def test_incoming_sw8_is_continued_and_errors_are_flagged(httpchain, tmp_path):
     assert be_segment["spans"][0]["isError"]
 
 
-def test_instrumented_std_links_into_a_program_without_the_agent(tmp_path):
-    """net/http is instrumented but this program's main is not (main rule off): it still builds
-    and serves, the interceptors find no agent and do nothing."""
-    config = tmp_path / "skywago.toml"
-    config.write_text('[build]\ndisable = ["main"]\n')
-    out = tmp_path / "httpchain"
-    gotool.go_build(gotool.REPO / "examples" / "httpchain", out, toolexec=gotool.shim_path(),
-                    env=gotool.go_env(SKYWAGO_CONFIG=str(config)))
+@pytest.mark.parametrize("front_door", frontdoors.FRONT_DOORS)
+def test_instrumented_std_links_into_a_program_without_the_agent(front_door, tmp_path):
+    """net/http is instrumented but this program's main is not (main rule off,
+    tests/bazel/ws/configs/disable_main.toml): it still builds and serves, the interceptors find no
+    agent and do nothing."""
+    out = frontdoors.build(front_door, "httpchain", tmp_path, config="disable_main")
     assert b"skywago.dev/agent" not in out.read_bytes()
     port = services.free_port()
     with services.service(out, ["-listen", f"127.0.0.1:{port}"], port, {}):

@@ -1,13 +1,15 @@
 """goredis plugin: go-redis v9 commands and pipelines against a real Redis server are Exit spans
 under the request's Entry span, in a trace that starts in a second instrumented process — at the
 lower and the upper bound of go-redis's range. The app's client is a package-level variable of a
-non-main package, made before the agent starts."""
+non-main package, made before the agent starts. Through toolexec at both bounds, and built by Bazel
+(gazelle's go_deps) at the upper bound."""
 
 import uuid
 
 import pytest
 
 import gotool
+import plugin_apps
 import servers
 import traces
 
@@ -36,6 +38,11 @@ def cache_lower(tmp_path_factory):
     return binary
 
 
+@pytest.fixture(scope="module")
+def cache_bazel(tmp_path_factory):
+    return plugin_apps.build_example_bazel("cache-redis", tmp_path_factory.mktemp("bazel"), ("goredis", GOREDIS))
+
+
 def check_redis_span(span, parent, server, operation, tags):
     assert span["operationName"] == operation
     assert span["spanType"] == "Exit" and span["parentSpanId"] == parent["spanId"]
@@ -44,7 +51,7 @@ def check_redis_span(span, parent, server, operation, tags):
     assert traces.tags(span) == {"cache.type": "redis", **tags}
 
 
-@pytest.mark.parametrize("bound", ["lower", "upper"])
+@pytest.mark.parametrize("bound", ["lower", "upper", "bazel"])
 def test_commands_and_pipelines_are_exit_spans_of_the_request(request, tmp_path, redis_server, bound):
     binary = request.getfixturevalue(f"cache_{bound}")
     user = f"ann-{uuid.uuid4().hex[:8]}"

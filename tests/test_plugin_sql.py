@@ -1,13 +1,15 @@
 """sql plugin: database/sql statements through pgx v5's stdlib driver (real PostgreSQL) and
 go-sql-driver/mysql (real MariaDB) are Exit spans under the request's Entry span, in a trace that
 starts in a second instrumented process — at the lower and the upper bound of every target's range
-(Go release, pgx, mysql driver)."""
+(Go release, pgx, mysql driver) through toolexec, and built by Bazel (gazelle's go_deps) at the
+upper bound."""
 
 import uuid
 
 import pytest
 
 import gotool
+import plugin_apps
 import servers
 import traces
 
@@ -40,6 +42,11 @@ def orders_lower(tmp_path_factory):
     return binary
 
 
+@pytest.fixture(scope="module")
+def orders_bazel(tmp_path_factory):
+    return plugin_apps.build_example_bazel("orders-sql", tmp_path_factory.mktemp("bazel"), ("sql", PGX), ("sql", MYSQL))
+
+
 def postgres_args(server):
     return ["-driver", "pgx", "-dsn", f"postgres://postgres@{server.address}/{server.database}?sslmode=disable"]
 
@@ -65,7 +72,7 @@ def check_db_span(span, parent, server, db_type, component, statement=None):
     assert traces.tags(span) == expected
 
 
-@pytest.mark.parametrize("bound", ["lower", "upper"])
+@pytest.mark.parametrize("bound", ["lower", "upper", "bazel"])
 @pytest.mark.parametrize("database", sorted(DATABASES))
 def test_statements_are_exit_spans_of_the_request(request, tmp_path, bound, database):
     binary = request.getfixturevalue(f"orders_{bound}")

@@ -25,6 +25,9 @@ SW_OUTPUT_USER_ROOT=$SW_CACHE/output_user_root
 SW_DISK_CACHE=$SW_CACHE/disk_cache
 SW_REPO_CACHE=$SW_CACHE/repository_cache
 SW_BAZELRC=/etc/skywago-bazel.bazelrc
+SW_GOPATH=$SW_CACHE/gopath               # go_repository's module cache, shared by all output bases
+SW_GAZELLE_VERSION=v0.47.0
+SW_GAZELLE=$SW_CACHE/modules/gazelle-$SW_GAZELLE_VERSION   # vendored copy (setup.sh), local_path_override
 
 sw_log() { printf '[skywago-bazel] %s\n' "$*" >&2; }
 sw_die() { sw_log "error: $*"; exit 1; }

@@ -63,7 +63,7 @@ configure() {
         cp /usr/local/share/ca-certificates/*.crt "$ROOT/usr/local/share/ca-certificates/"
     fi
     mkdir -p "$ROOT$SW_DISTDIR" "$ROOT$SW_WHEELHOUSE" "$ROOT$SW_OUTPUT_USER_ROOT" \
-        "$ROOT$SW_DISK_CACHE" "$ROOT$SW_REPO_CACHE"
+        "$ROOT$SW_DISK_CACHE" "$ROOT$SW_REPO_CACHE" "$ROOT$SW_GOPATH"
     cat > "$ROOT$SW_BAZELRC" <<RC
 # Written by scripts/bazel/setup.sh; passed by scripts/bazel/bazel.sh as --bazelrc.
 # Offline inputs: archives by basename+checksum, pinned wheels for @skywago_pip.
@@ -77,6 +77,13 @@ common --disk_cache=$SW_DISK_CACHE
 common --experimental_convenience_symlinks=ignore
 # Debian's system bazelrc sets --sandbox_debug, which keeps every sandbox directory forever.
 common --nosandbox_debug
+# gazelle's go_repository: one Go module cache (and build cache for its tools) for every output
+# base, so a second workspace (or a copy at another path) fetches nothing again, and works offline.
+common --repo_env=GO_REPOSITORY_USE_HOST_CACHE=1
+common --repo_env=GOPATH=$SW_GOPATH
+common --repo_env=GOMODCACHE=$SW_GOPATH/pkg/mod
+common --repo_env=GOCACHE=$SW_GOPATH/cache
+common --repo_env=GOPROXY=${SKYWAGO_GOPROXY}
 RC
 }
 
@@ -110,6 +117,24 @@ distfiles() {
     done < "$_sw_here/distfiles.txt"
 }
 
+gazelle_module() {
+    # Real gazelle (github.com/bazelbuild/bazel-gazelle, a Go module on the proxy) for the test
+    # workspaces' local_path_override. Its go_repository_tools build gazelle and fetch_repo in
+    # GOPATH mode from gazelle's own vendor/, which module zips leave out: copy the module,
+    # drop its nested test modules (tests/ breaks vendoring), `go mod vendor` (deps from the proxy).
+    local dst="$ROOT$SW_GAZELLE" src
+    [ -f "$dst/.skywago-vendored" ] && return
+    command -v go >/dev/null || sw_die "gazelle $SW_GAZELLE_VERSION: 'go mod vendor' needs Go on the host"
+    src=$(GOFLAGS=-mod=mod GOWORK=off go mod download -json "github.com/bazelbuild/bazel-gazelle@$SW_GAZELLE_VERSION" \
+        | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+    [ -d "$src" ] || sw_die "go mod download github.com/bazelbuild/bazel-gazelle@$SW_GAZELLE_VERSION failed"
+    rm -rf "$dst.tmp" && mkdir -p "$(dirname "$dst")"
+    cp -r "$src" "$dst.tmp" && chmod -R u+w "$dst.tmp" && rm -rf "$dst.tmp/tests"
+    (cd "$dst.tmp" && GOFLAGS=-mod=mod GOWORK=off GOTOOLCHAIN=local go mod vendor)
+    touch "$dst.tmp/.skywago-vendored"
+    rm -rf "$dst" && mv "$dst.tmp" "$dst"
+}
+
 wheels() {
     # Wheels for the chroot's python3 (ABI-specific for tree-sitter), checked against the lock.
     local lock="$SKYWAGO_REPO/bazel/requirements_lock.txt"
@@ -124,6 +149,7 @@ step configure configure
 step mount sw_mount
 step apt-install apt_install
 step distfiles distfiles
+step gazelle gazelle_module
 step wheels wheels
 sw_log "$(sw_chroot bazel --version 2>/dev/null | head -1), $(sw_chroot python3 --version) in $ROOT"
 t1=$(date +%s.%N)

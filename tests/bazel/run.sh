@@ -9,9 +9,9 @@
 # agent: the plain go_binary builds and runs with the plain SDK; the aspect builds the instrumented
 # binary of the unchanged go_binary, which serves, answers like the plain one and reports its
 # spans; a second build runs no action; skywago_go_binary works with `bazel run` and as a test's
-# data dependency; the repository's examples (@examples) build plain and instrumented; the
-# instrumented SDK, module versions and the rewriter's Python packages are as expected (bazel test
-# //...). Then, with the copy-through TEST DOUBLE (--config=plumbing), the plumbing: rewritten
+# data dependency; the repository's examples (Bazel modules @example_<app>, third-party modules from
+# gazelle's go_deps) build instrumented with the aspect; the instrumented SDK, module versions and
+# the rewriter's Python packages are as expected (bazel test //...). Then, with the copy-through TEST DOUBLE (--config=plumbing), the plumbing: rewritten
 # sources of cgo and embed packages reach the binary.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -113,8 +113,13 @@ grep -q '"operationName":"GET:/hello"' "$ROOT/tmp/skywago-run-sh.json" \
 echo "ok: the aspect-built server reported $(grep -cE . "$ROOT/tmp/skywago-run-sh.json") segments"
 
 expect "200 hello, bazel" bz run --ui_event_filters=-info,-stdout,-stderr --noshow_progress //app:server_skywago -- -selftest
-timed "examples (aspect)" bz build @examples//demo:demo @examples//httpchain:httpchain "${aspect[@]}"
-timed "test //... @examples//..." bz test //... @examples//... --test_output=errors
+# Every example app (tests/bazel/update_examples.py lists them in ws/MODULE.bazel), instrumented.
+mapfile -t examples < <(sed -n '/^EXAMPLES = \[/,/^\]/s/^ *"\([^"]*\)",$/\1/p' "$ws/MODULE.bazel")
+labels=()
+for e in "${examples[@]}"; do labels+=("@example_${e//-/_}//:$e"); done
+[ ${#labels[@]} -gt 0 ] || { echo "FAIL: no examples in $ws/MODULE.bazel" >&2; exit 1; }
+timed "examples (aspect)" bz build "${labels[@]}" "${aspect[@]}"
+timed "test //..." bz test //... --test_output=errors
 timed "test plumbing (double)" bz test --config=plumbing //app:plumbing --test_output=errors
 
 echo "== timings"
