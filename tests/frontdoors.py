@@ -118,9 +118,9 @@ def require_bazel() -> None:
         pytest.fail(f"{BAZEL_ENV}=1 but not root: scripts/bazel/bazel.sh needs chroot")
 
 
-def bazel(*args: str, timeout: int = 3600, check: bool = True) -> subprocess.CompletedProcess:
-    """scripts/bazel/bazel.sh tests/bazel/ws ARGS...; raises with Bazel's output on failure."""
-    done = subprocess.run([str(BAZEL_SH), str(BAZEL_WS), *args], capture_output=True, text=True, timeout=timeout)
+def bazel(*args: str, timeout: int = 3600, check: bool = True, ws: pathlib.Path = BAZEL_WS) -> subprocess.CompletedProcess:
+    """scripts/bazel/bazel.sh WS ARGS... (WS: tests/bazel/ws); raises with Bazel's output on failure."""
+    done = subprocess.run([str(BAZEL_SH), str(ws), *args], capture_output=True, text=True, timeout=timeout)
     if check and done.returncode != 0:
         raise AssertionError(f"bazel {' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr[-6000:]}")
     return done
@@ -160,8 +160,8 @@ def _bazel_traced(example: str) -> pathlib.Path:
 
 
 @functools.cache
-def _execroot() -> str:
-    return bazel("info", "execution_root").stdout.strip()
+def _execroot(ws: pathlib.Path = BAZEL_WS) -> str:
+    return bazel("info", "execution_root", ws=ws).stdout.strip()
 
 
 @functools.cache
@@ -176,8 +176,13 @@ def _bazel_binary(target: str, *flags: str) -> pathlib.Path:
     """Build target with flags (once per session; Bazel's cache does the rest) and return the
     host path of its executable (a path inside the chroot, symbolic links resolved through it)."""
     bazel("build", "--noshow_progress", *flags, target)
-    rel = bazel("cquery", "--output=files", *flags, target).stdout.strip().splitlines()[-1]
-    return _in_chroot(f"{_execroot()}/{rel}")
+    return bazel_output(target, *flags)
+
+
+def bazel_output(target: str, *flags: str, ws: pathlib.Path = BAZEL_WS) -> pathlib.Path:
+    """The host path of target's (built) output file in workspace ws."""
+    rel = bazel("cquery", "--output=files", *flags, target, ws=ws).stdout.strip().splitlines()[-1]
+    return _in_chroot(f"{_execroot(ws)}/{rel}")
 
 
 def _in_chroot(path: str) -> pathlib.Path:

@@ -13,7 +13,8 @@ for line in (repo / "scripts/bazel/distfiles.txt").read_text().splitlines():
         sha, path = line.split()
         dist[path.rsplit("/", 1)[1]] = (sha, path)
 bad = 0
-for mod in sorted(repo.glob("tests/bazel/*/MODULE.bazel")) + [repo / "bazel/extensions.bzl"]:
+checked = 0
+for mod in sorted(repo.glob("tests/bazel/*/*MODULE.bazel")) + [repo / "bazel/extensions.bzl"]:
     text = mod.read_text()
     # archive_override(integrity = "sha256-...", urls = [".../NAME"])
     for m in re.finditer(r'archive_override\((.*?)\n\)', text, re.S):
@@ -23,12 +24,15 @@ for mod in sorted(repo.glob("tests/bazel/*/MODULE.bazel")) + [repo / "bazel/exte
         name = url.rsplit("/", 1)[1]
         want = dist.get(name, (None,))[0]
         got = base64.b64decode(integ).hex()
+        checked += 1
         if want != got or not url.endswith(dist[name][1]):
             print(f"{mod}: {url} sha256 {got} vs distfiles.txt {want}"); bad += 1
     # go_sdk.download(sdks = {"os_arch": ["NAME", "SHA256"]})
     for name, sha in re.findall(r'"([^"/]+\.zip)",\s*"([^"]*)"', text):
         if dist.get(name, (None,))[0] != sha:
             print(f"{mod}: {name} sha256 {sha} vs distfiles.txt {dist.get(name, (None,))[0]}"); bad += 1
+if not checked:
+    print("no archive_override found in tests/bazel/*/*MODULE.bazel"); bad += 1
 sys.exit(1 if bad else 0)
 PY
 echo "pins ok"
