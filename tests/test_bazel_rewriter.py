@@ -68,12 +68,15 @@ def test_merge_keeps_distinct_imports_and_rejects_clashes():
     assert merged.count('"unsafe"') == 1 and 't "time"' in merged and "var B = unsafe.Sizeof(0)" in merged
     with pytest.raises(gomerge.MergeError):
         gomerge.merge("p", {"a.go": b'package p\n\nimport x "time"\n', "b.go": b'package p\n\nimport x "os"\n'})
-    # A standard-library import aliased to its own name is the plain import (one line, or the
-    # compiler reports a redeclaration); elsewhere the alias is kept.
-    merged = gomerge.merge("p", {"a.go": b'package p\n\nimport "net/http"\n\nvar A http.Header\n',
-                                 "b.go": b'package p\n\nimport (\n\thttp "net/http"\n\tredis "x.io/go-redis/v9"\n)\n\n'
-                                         b'var B http.Header\nvar C redis.Client\n'})
+    # An import aliased to its path's last element is the plain import (one line, or the compiler
+    # reports a redeclaration); other aliases are kept.
+    merged = gomerge.merge("p", {"a.go": b'package p\n\nimport (\n\t"net/http"\n\t"x.io/fasthttp"\n)\n\n'
+                                         b'var A http.Header\nvar B fasthttp.Args\n',
+                                 "b.go": b'package p\n\nimport (\n\thttp "net/http"\n\tfasthttp "x.io/fasthttp"\n'
+                                         b'\tredis "x.io/go-redis/v9"\n)\n\nvar C http.Header\nvar D redis.Client\n'
+                                         b'var E fasthttp.Args\n'})
     assert b'\t"net/http"\n' in merged and b'http "net/http"' not in merged
+    assert b'\t"x.io/fasthttp"\n' in merged and b'fasthttp "x.io/fasthttp"' not in merged
     assert b'redis "x.io/go-redis/v9"' in merged
 
 

@@ -11,11 +11,14 @@ class MergeError(ValueError):
 
 
 def _default_name(path: str) -> str:
-    """The name an unaliased import of path binds, when it is certain: the last element of a
-    standard-library path (no dot in its first element). Elsewhere a package's name may differ
-    from its directory (go-redis/v9 is `redis`), so aliases stay as written."""
-    first, _, _ = path.partition("/")
-    return path.rsplit("/", 1)[-1] if "." not in first else ""
+    """The name an unaliased import of path binds, by Go's convention: its last element, when that
+    is an identifier and not a major-version suffix. (A package may declare another name; then an
+    alias equal to the last element was no redeclaration, and dropping it breaks that file: a
+    risk taken for Go's convention, which the standard library and nearly every module follow.)"""
+    last = path.rsplit("/", 1)[-1]
+    if not last.isidentifier() or (last[0] == "v" and last[1:].isdigit()):
+        return ""
+    return last
 
 
 def merge(package: str, files: dict[str, bytes]) -> bytes:
