@@ -1,6 +1,7 @@
 """Plugin files: schema errors name file, line and field; a broken plugin never breaks a build
 (left out with one warning, or an error in strict mode); user plugin folders work."""
 
+import re
 import shutil
 import subprocess
 import textwrap
@@ -248,3 +249,15 @@ def test_targets_with_disjoint_ranges_give_version_specific_advice(tmp_path, hel
     warnings = [line for line in done.stderr.splitlines() if line.startswith("skywago: warning:")]
     assert len(warnings) == 1, done.stderr
     assert "example.com/hello v3.0.0 is outside the plugin's range '>=v0.1.0, <v1.0.0' or '>=v1.0.0, <v2.0.0'" in warnings[0]
+
+
+def test_every_component_id_a_plugin_sets_is_named_in_the_oap_test_config():
+    """The real-OAP tests' component-libraries.yml names every component id the plugins use (an
+    id the OAP does not know shows as Unknown)."""
+    config = (gotool.REPO / "tests" / "oap" / "config" / "component-libraries.yml").read_text()
+    known = {int(i) for i in re.findall(r"^  id: (\d+)$", config, re.M)}
+    used = {}
+    for f in sorted((gotool.REPO / "plugins").glob("*/*.go")):
+        for i in re.findall(r"(?i)component\w*\s*(?:int32\s*)?=\s*(\d+)", f.read_text()):
+            used.setdefault(int(i), f.relative_to(gotool.REPO).as_posix())
+    assert used and {i: f for i, f in used.items() if i not in known} == {}

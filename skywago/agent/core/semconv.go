@@ -20,6 +20,10 @@ import (
 //     ("GET key": the command and key, never the values).
 //   - Messaging (mq.*): messaging.system, messaging.destination.name,
 //     messaging.operation.type (send / process), server.*; PRODUCER / CONSUMER span kinds.
+//   - AWS SDK (aws.*, on top of the layer's mapping): rpc.system=aws-api, rpc.service,
+//     rpc.method, cloud.region, aws.s3.bucket; span name "Service.Operation" (messaging spans
+//     keep theirs). SQS (mq.queue = the queue URL): messaging.destination.name is the queue's
+//     name, aws.sqs.queue.url the URL.
 
 // otelKind is OTLP's SpanKind numbering.
 type otelKind uint8
@@ -79,6 +83,15 @@ func (o *otelSpan) setInt(key string, value int64) {
 	o.attrs = append(o.attrs, otelAttr{key: key, num: value, isInt: true})
 }
 
+func (o *otelSpan) rename(from, to string) {
+	for i := range o.attrs {
+		if o.attrs[i].key == from {
+			o.attrs[i].key = to
+			return
+		}
+	}
+}
+
 func (o *otelSpan) get(key string) (string, bool) {
 	for _, a := range o.attrs {
 		if a.key == key && !a.isInt {
@@ -116,6 +129,7 @@ var components = map[int32]componentInfo{
 	41:   {name: "kafka-consumer", system: "kafka"},
 	42:   {name: "mongodb-driver", system: "mongodb"},
 	47:   {name: "Elasticsearch", system: "elasticsearch"},
+	49:   {name: "http"}, // SkyWalking's generic HTTP client (the S3 plugin's: S3 has no component)
 	52:   {name: "rabbitmq-producer", system: "rabbitmq"},
 	53:   {name: "rabbitmq-consumer", system: "rabbitmq"},
 	73:   {name: "pulsar-producer", system: "pulsar"},
@@ -159,11 +173,19 @@ var dbSystems = map[string]string{
 	"dynamodb":      "aws.dynamodb",
 }
 
-// keptKeys are SkyWalking tag keys with no semantic-convention counterpart: they pass through
-// under their own names (as every key the mapping does not know does).
+// keptKeys are tag keys that pass through under their own names (as every key the mapping does
+// not know does): SkyWalking's with no semantic-convention counterpart, and the conventions' own.
 var keptKeys = []string{
-	"cache.op", // read / write
-	"rpc.type", // Unary / Streaming
+	"cache.op",      // read / write
+	"rpc.type",      // Unary / Streaming
+	"aws.s3.bucket", // the conventions' name
+}
+
+// awsKeys are the AWS SDK plugin's tag keys and the attributes they become.
+var awsKeys = map[string]string{
+	"aws.service":   "rpc.service",
+	"aws.operation": "rpc.method",
+	"aws.region":    "cloud.region",
 }
 
 // semconv maps spans; it holds the sanitising settings.
@@ -219,6 +241,9 @@ func (m *semconv) mapSpan(s *Span, out *otelSpan) {
 		m.mapMQ(s, info, out)
 	default:
 		m.passThrough(s, out, nil)
+	}
+	if s.kind == Exit && tagValue(s, "aws.service") != "" {
+		mapAWS(out)
 	}
 	if out.peerHost != "" && out.kind != kindServer && out.kind != kindConsumer {
 		if _, ok := out.get("server.address"); !ok {
@@ -477,6 +502,10 @@ func (m *semconv) mapMQ(s *Span, info componentInfo, out *otelSpan) {
 			out.setStr("messaging.destination.subscription.name", queue)
 		}
 	}
+	if info.system == "aws_sqs" && strings.Contains(destination, "/") {
+		out.setStr("aws.sqs.queue.url", destination)
+		destination = destination[strings.LastIndexByte(destination, '/')+1:]
+	}
 	if destination != "" {
 		out.setStr("messaging.destination.name", destination)
 	}
@@ -499,6 +528,21 @@ func (m *semconv) mapMQ(s *Span, info componentInfo, out *otelSpan) {
 		}
 	}
 	m.passThrough(s, out, func(k string) bool { return k == "mq.topic" || k == "mq.queue" || k == "mq.broker" })
+}
+
+// mapAWS turns an AWS SDK operation's aws.* tags (passed through by the layer's mapping) into
+// the AWS SDK conventions' attributes; the span is "Service.Operation" unless it is a messaging
+// span, named by the messaging conventions.
+func mapAWS(out *otelSpan) {
+	for from, to := range awsKeys {
+		out.rename(from, to)
+	}
+	out.setStr("rpc.system", "aws-api")
+	service, _ := out.get("rpc.service")
+	method, _ := out.get("rpc.method")
+	if out.kind == kindClient && service != "" && method != "" {
+		out.name = service + "." + method
+	}
 }
 
 // mapLog turns a SkyWalking span log into an event: "exception" (exception.message,

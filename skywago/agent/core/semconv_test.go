@@ -167,6 +167,38 @@ func TestSemconvMessaging(t *testing.T) {
 		"messaging.rabbitmq.destination.routing_key": "q1", "messaging.operation.type": "process"})
 }
 
+func TestSemconvAWS(t *testing.T) {
+	// An S3 operation: the awssdk plugin's Exit span, on which net/http's round trip left its tags.
+	o := mapped(testSpan(Exit, LayerHTTP, 49, "AWS/S3/PutObject", "127.0.0.1:9000", "aws.service", "S3",
+		"aws.operation", "PutObject", "aws.region", "us-east-1", "aws.s3.bucket", "b1",
+		"http.method", "PUT", "url", "http://127.0.0.1:9000/b1/k", "http.status_code", "200"))
+	if o.name != "S3.PutObject" || o.kind != kindClient {
+		t.Errorf("s3: name %q kind %d", o.name, o.kind)
+	}
+	expectAttrs(t, "s3", o, map[string]string{"rpc.system": "aws-api", "rpc.service": "S3", "rpc.method": "PutObject",
+		"cloud.region": "us-east-1", "aws.s3.bucket": "b1", "http.request.method": "PUT",
+		"url.full": "http://127.0.0.1:9000/b1/k", "server.address": "127.0.0.1", "server.port": "int:9000"})
+	for _, k := range []string{"aws.service", "aws.operation", "aws.region"} {
+		if _, ok := attrs(o)[k]; ok {
+			t.Errorf("s3: %s passed through", k)
+		}
+	}
+	// SQS: the messaging conventions; the queue URL names the queue.
+	url := "http://127.0.0.1:9324/000000000000/orders"
+	o = mapped(testSpan(Exit, LayerMQ, 140, "AWS/SQS/SendMessage", "127.0.0.1:9324", "mq.broker", "127.0.0.1:9324", "mq.queue", url))
+	if o.name != "send orders" || o.kind != kindProducer {
+		t.Errorf("sqs: name %q kind %d", o.name, o.kind)
+	}
+	expectAttrs(t, "sqs", o, map[string]string{"messaging.system": "aws_sqs", "messaging.destination.name": "orders",
+		"aws.sqs.queue.url": url, "messaging.operation.type": "send", "server.address": "127.0.0.1"})
+	// With the aws.* tags too, a messaging span keeps its messaging name.
+	o = mapped(testSpan(Exit, LayerMQ, 140, "AWS/SQS/SendMessage", "", "mq.queue", url, "aws.service", "SQS",
+		"aws.operation", "SendMessage"))
+	if o.name != "send orders" || attrs(o)["rpc.system"] != "aws-api" || attrs(o)["rpc.method"] != "SendMessage" {
+		t.Errorf("sqs with aws tags: %q %v", o.name, attrs(o))
+	}
+}
+
 func TestSemconvLocalAndUnknownTags(t *testing.T) {
 	o := mapped(testSpan(Local, LayerUnknown, 0, "gorm/create", "", "custom.key", "v"))
 	if o.kind != kindInternal || o.name != "gorm/create" || attrs(o)["custom.key"] != "v" {
