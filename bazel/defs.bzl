@@ -3,6 +3,7 @@
 - `skywago_aspect`: `bazel build //app:server --aspects=@skywago//bazel:defs.bzl%skywago_aspect
   --output_groups=skywago` builds the instrumented executable of a go_binary.
 - `skywago_go_binary(name, binary)`: the same as a target (bazel run, or a dependency).
+- `skywago_go_test(name, test)`: the instrumented build of a go_test, for `bazel test`.
 - `SkywagoArchiveInfo`: what the aspect provides for each Go target.
 
 Both build with skywago's instrumented Go SDK (the `skywago` module extension, bazel/extensions.bzl),
@@ -14,9 +15,10 @@ Settings (command line or .bazelrc): `--@skywago//bazel:config=LABEL`, `--@skywa
 """
 
 load("//bazel/private:aspect.bzl", _skywago_aspect = "skywago_aspect")
-load("//bazel/private:binary.bzl", _skywago_go_binary = "skywago_go_binary")
+load("//bazel/private:binary.bzl", _skywago_go_binary = "skywago_go_binary", _skywago_go_test = "skywago_go_test")
 load("//bazel/private:providers.bzl", _SkywagoArchiveInfo = "SkywagoArchiveInfo")
 
 skywago_aspect = _skywago_aspect
 skywago_go_binary = _skywago_go_binary
+skywago_go_test = _skywago_go_test
 SkywagoArchiveInfo = _SkywagoArchiveInfo

@@ -21,6 +21,9 @@ load(":rewrite.bzl", "emit_rewrite")
 # Rule kinds whose GoArchive is a `main` package that the aspect also links.
 _BINARY_KINDS = ["go_binary"]
 
+# Rule kinds the aspect rebuilds as an instrumented test binary (_test_aspect_impl).
+_TEST_KINDS = ["go_test"]
+
 def _fields(s, **overrides):
     d = {k: getattr(s, k) for k in dir(s) if k not in ("to_json", "to_proto")}
     d.update(overrides)
@@ -189,80 +192,62 @@ def _single_file(target, what):
         fail("skywago: {} must be a single file, got {}".format(what, files))
     return files[0] if files else None
 
-def _skywago_aspect_impl(target, ctx):
-    if GoArchive not in target:
-        return _metadata_aspect_impl(ctx)
-    rule_attr = ctx.rule.attr
-    original = target[GoArchive]
-    source = original.source  # GoInfo, embeds already merged
-
-    # Instrumented archives of the deps (the aspect ran on them first).
+def _instrumented_deps(rule_attr, attrs):
+    """({label: instrumented GoArchive}, [manifest depsets]) of what the aspect made for the
+    targets in rule_attr's attributes `attrs` (embedded libraries pass on their deps' archives)."""
     deps_by_label = {}
     manifests = []
     for emb in getattr(rule_attr, "embed", []):
         if SkywagoArchiveInfo in emb:
             deps_by_label.update(emb[SkywagoArchiveInfo].deps_by_label)
             manifests.append(emb[SkywagoArchiveInfo].manifests)
-    for dep in getattr(rule_attr, "deps", []):
-        if SkywagoArchiveInfo in dep:
-            info = dep[SkywagoArchiveInfo]
-            if info.archive:
-                deps_by_label[info.label] = info.archive
-            manifests.append(info.manifests)
+    for name in attrs:
+        for dep in getattr(rule_attr, name, []):
+            if SkywagoArchiveInfo in dep:
+                info = dep[SkywagoArchiveInfo]
+                if info.archive:
+                    deps_by_label[info.label] = info.archive
+                manifests.append(info.manifests)
+    return deps_by_label, manifests
 
-    # Same order as the original; a dep the aspect did not reach (a resolver's, coverage's)
-    # stays as it was.
-    deps = [deps_by_label.get(a.data.label, a) for a in source.deps]
-
+def _instrumented_go_info(ctx):
     sdk_target = ctx.attr._instrumented
     if type(sdk_target) == "list":
         sdk_target = sdk_target[0]
-    inst = sdk_target[SkywagoGoInfo]
+    return sdk_target[SkywagoGoInfo]
 
-    is_binary = ctx.rule.kind in _BINARY_KINDS
-    linkable_imports = []
-    if is_binary and source.is_main and inst.agent:
-        agent = inst.agent
-        linkable_imports.append(agent.data.importpath)
-        if agent.data.importpath not in [a.data.importpath for a in deps]:
-            deps.append(agent)
+def _rewrite(ctx, go, source, out_dir, linkable_imports, go_srcs = None):
+    """Rewrites the package's .go files (go_srcs, default: all of source's) into out_dir.
 
-    # Everything this aspect declares for the target lives in <package>/_skywago/<name>/: the
-    # rewritten sources, the archive (GoInfo.name below) and the executable. Sources and archive
-    # must share a directory for rules_go to resolve //go:embed.
-    out_dir = "_skywago/" + ctx.label.name
-    archive_name = "{}/{}".format(out_dir, ctx.label.name.rpartition("/")[2])
+    Returns (srcs, embedsrcs, manifests) for the instrumented GoInfo: the rewritten Go files and
+    the package's other files, which follow them into out_dir. cgo files are included: the
+    rewriter sees `import "C"` and its preamble, and must keep them together."""
+    if go_srcs == None:
+        go_srcs = [f for f in source.srcs if f.extension == "go" and not f.is_directory]
+    if not go_srcs:
+        return source.srcs, source.embedsrcs, []
+    rewritten = emit_rewrite(
+        ctx.actions,
+        out_dir = out_dir,
+        rewriter = ctx.attr._rewriter[DefaultInfo].files_to_run,
+        srcs = go_srcs,
+        importpath = source.importpath,
+        go_version = go.sdk.version,
+        is_main = source.is_main,
+        linkable_imports = linkable_imports,
+        config = _single_file(ctx.attr._config, "--@skywago//bazel:config"),
+        strict = ctx.attr._strict[BuildSettingInfo].value,
+        module_versions = _module_version(ctx, source.importpath),
+        plugin_files = _plugin_files(ctx, source.importpath),
+        worker = ctx.attr._worker[BuildSettingInfo].value,
+        label = ctx.label,
+    )
+    srcs = rewritten.srcs + _relocate(ctx, out_dir, [f for f in source.srcs if f not in go_srcs])
+    return srcs, _relocate(ctx, out_dir, source.embedsrcs), [rewritten.manifest]
 
-    go = _aspect_go(ctx, source, archive_name, inst)
-
-    # Rewrite the package's .go files (cgo files included: the rewriter sees `import "C"` and its
-    # preamble, and must keep them together); the package's other files follow them into out_dir.
-    go_srcs = [f for f in source.srcs if f.extension == "go" and not f.is_directory]
-    srcs = source.srcs
-    embedsrcs = source.embedsrcs
-    own_manifests = []
-    if go_srcs:
-        rewritten = emit_rewrite(
-            ctx.actions,
-            out_dir = out_dir,
-            rewriter = ctx.attr._rewriter[DefaultInfo].files_to_run,
-            srcs = go_srcs,
-            importpath = source.importpath,
-            go_version = go.sdk.version,
-            is_main = source.is_main,
-            linkable_imports = linkable_imports,
-            config = _single_file(ctx.attr._config, "--@skywago//bazel:config"),
-            strict = ctx.attr._strict[BuildSettingInfo].value,
-            module_versions = _module_version(ctx, source.importpath),
-            plugin_files = _plugin_files(ctx, source.importpath),
-            worker = ctx.attr._worker[BuildSettingInfo].value,
-            label = ctx.label,
-        )
-        srcs = rewritten.srcs + _relocate(ctx, out_dir, [f for f in source.srcs if f not in go_srcs])
-        embedsrcs = _relocate(ctx, out_dir, source.embedsrcs)
-        own_manifests.append(rewritten.manifest)
-
-    instrumented = GoInfo(**_fields(
+def _recompiled(source, archive_name, srcs, embedsrcs, deps):
+    """A copy of the GoInfo `source` with the instrumented sources and deps."""
+    return GoInfo(**_fields(
         source,
         # rules_go names the archive's outputs <name>.a, .x, ...: put them beside the sources.
         name = archive_name,
@@ -272,6 +257,171 @@ def _skywago_aspect_impl(target, ctx):
         # Coverage would instrument the original files; not supported on this path yet.
         cover = depset(),
     ))
+
+def _with_agent(deps, inst):
+    """deps plus the agent's archive (when not there yet), and the agent's import path as the
+    linkable import of a program's main package."""
+    if not inst.agent:
+        return deps, []
+    agent = inst.agent
+    if agent.data.importpath not in [a.data.importpath for a in deps]:
+        deps = deps + [agent]
+    return deps, [agent.data.importpath]
+
+def _own_archive(ctx, info, external):
+    """The GoInfo of the archive among info's deps that the go_test itself compiled (its label):
+    the external `_test` package, or the package with its internal tests."""
+    found = [
+        a
+        for a in info.deps
+        if a.data.label == ctx.label and a.data.importpath.endswith("_test") == external
+    ]
+    if len(found) != 1:
+        fail("skywago: {}: expected one archive of the test among {}'s deps (rules_go's go_test layout changed?)".format(
+            ctx.label,
+            info.importpath,
+        ))
+    return found[0].source
+
+def _test_deps(ctx, info, deps_by_label, own):
+    """info's deps, instrumented: own (import path -> archive) for the test's own packages."""
+    return [
+        own[a.data.importpath] if a.data.label == ctx.label else deps_by_label.get(a.data.label, a)
+        for a in info.deps
+    ]
+
+def _test_aspect_impl(target, ctx):
+    """On a go_test: the same three packages rules_go's go_test compiles (the package with its
+    internal tests, the external `_test` package, the generated `testmain`), from rewritten
+    sources against the instrumented deps, linked with the agent like a go_binary.
+
+    The three GoInfos come from the go_test's own GoArchive (testmain) and its deps (external,
+    then internal: both carry the test's label), so the aspect follows rules_go's split exactly
+    (testfilter "exclude" / "only"); testmain.go is rules_go's generated file, rewritten as a
+    main package."""
+    rule_attr = ctx.rule.attr
+    testmain_info = target[GoArchive].source
+    deps_by_label, manifests = _instrumented_deps(rule_attr, ["deps", "_testmain_additional_deps"])
+    inst = _instrumented_go_info(ctx)
+
+    external_info = _own_archive(ctx, testmain_info, True)
+    internal_info = _own_archive(ctx, external_info, False)
+
+    out_dir = "_skywago/" + ctx.label.name
+    name = ctx.label.name.rpartition("/")[2]
+
+    # One rewrite for the test's Go files (both packages; package files first, so that
+    # skywago_added.go takes the package's own name), shared by both compiles: rules_go's
+    # testfilter picks each compile's files by package clause.
+    internal_name = "{}/{}".format(out_dir, name)
+    go = _aspect_go(ctx, internal_info, internal_name, inst)
+    go_srcs = sorted(
+        [f for f in internal_info.srcs if f.extension == "go" and not f.is_directory],
+        key = lambda f: f.basename.endswith("_test.go"),
+    )
+    srcs, embedsrcs, own_manifests = _rewrite(ctx, go, internal_info, out_dir, [], go_srcs)
+    internal = go.archive(go, _recompiled(
+        internal_info,
+        internal_name,
+        srcs,
+        embedsrcs,
+        _test_deps(ctx, internal_info, deps_by_label, {}),
+    ))
+
+    external_name = internal_name + "_test"
+    go = _aspect_go(ctx, external_info, external_name, inst)
+    external = go.archive(go, _recompiled(
+        external_info,
+        external_name,
+        [f for f in srcs if f.extension == "go"],
+        embedsrcs,
+        _test_deps(ctx, external_info, deps_by_label, {internal_info.importpath: internal}),
+    ), is_external_pkg = True)
+
+    # testmain: rules_go's generated main, rewritten as a program's main package (the agent's
+    # boot import), in a directory of its own (its skywago_added.go is package main's).
+    main_dir = out_dir + "/testmain"
+    main_name = "{}/{}~testmain".format(main_dir, name)
+    deps, linkable_imports = _with_agent(
+        _test_deps(ctx, testmain_info, deps_by_label, {
+            internal_info.importpath: internal,
+            external_info.importpath: external,
+        }),
+        inst,
+    )
+    go = _aspect_go(ctx, testmain_info, main_name, inst)
+    main_srcs, main_embedsrcs, main_manifests = _rewrite(ctx, go, testmain_info, main_dir, linkable_imports)
+
+    # rules_go's test link options (test.bzl): the run directory of bzltestutil, testing.Testing().
+    run_dir = getattr(rule_attr, "rundir", "") or ctx.label.package or "."
+    if ctx.label.repo_name:
+        run_dir = "../" + ctx.label.repo_name + "/" + run_dir
+    linkopts = [ctx.expand_make_variables("gc_linkopts", o, {}) for o in getattr(rule_attr, "gc_linkopts", [])]
+    if not go.mode.debug and go.mode.strip:
+        linkopts.extend(["-s", "-w"])
+    linkopts.extend([
+        "-X",
+        "+initfirst/github.com/bazelbuild/rules_go/go/tools/bzltestutil/chdir.RunDir=" + run_dir,
+        "-X",
+        "testing.testBinary=1",
+    ])
+    executable = ctx.actions.declare_file("{}/bin/{}".format(out_dir, name))
+    archive, executable, runfiles = go.binary(
+        go,
+        name = name,
+        source = _recompiled(testmain_info, main_name, main_srcs, main_embedsrcs, deps),
+        test_archives = [internal.data],
+        gc_linkopts = linkopts,
+        executable = executable,
+    )
+    all_manifests = depset(own_manifests + main_manifests, transitive = manifests)
+    return [
+        SkywagoArchiveInfo(
+            label = ctx.label,
+            archive = archive,
+            deps_by_label = deps_by_label,
+            manifests = all_manifests,
+            executable = executable,
+            runfiles = runfiles,
+        ),
+        OutputGroupInfo(
+            skywago = depset([executable]),
+            skywago_manifests = all_manifests,
+        ),
+    ]
+
+def _skywago_aspect_impl(target, ctx):
+    if GoArchive not in target:
+        return _metadata_aspect_impl(ctx)
+    if ctx.rule.kind in _TEST_KINDS:
+        return _test_aspect_impl(target, ctx)
+    rule_attr = ctx.rule.attr
+    original = target[GoArchive]
+    source = original.source  # GoInfo, embeds already merged
+
+    # Instrumented archives of the deps (the aspect ran on them first).
+    deps_by_label, manifests = _instrumented_deps(rule_attr, ["deps"])
+
+    # Same order as the original; a dep the aspect did not reach (a resolver's, coverage's)
+    # stays as it was.
+    deps = [deps_by_label.get(a.data.label, a) for a in source.deps]
+
+    inst = _instrumented_go_info(ctx)
+
+    is_binary = ctx.rule.kind in _BINARY_KINDS
+    linkable_imports = []
+    if is_binary and source.is_main:
+        deps, linkable_imports = _with_agent(deps, inst)
+
+    # Everything this aspect declares for the target lives in <package>/_skywago/<name>/: the
+    # rewritten sources, the archive (GoInfo.name below) and the executable. Sources and archive
+    # must share a directory for rules_go to resolve //go:embed.
+    out_dir = "_skywago/" + ctx.label.name
+    archive_name = "{}/{}".format(out_dir, ctx.label.name.rpartition("/")[2])
+
+    go = _aspect_go(ctx, source, archive_name, inst)
+    srcs, embedsrcs, own_manifests = _rewrite(ctx, go, source, out_dir, linkable_imports)
+    instrumented = _recompiled(source, archive_name, srcs, embedsrcs, deps)
 
     executable = None
     runfiles = None
@@ -319,7 +469,8 @@ deps; on a go_binary it also links the instrumented executable (output group `sk
 Provides SkywagoArchiveInfo.""",
     # applicable_licenses: the package metadata of gazelle's go_repository (module versions).
     # (Bazel 7 calls the attribute applicable_licenses; later releases package_metadata.)
-    attr_aspects = ["deps", "embed", "applicable_licenses", "package_metadata"],
+    # _testmain_additional_deps: a go_test's bzltestutil, linked into the instrumented test.
+    attr_aspects = ["deps", "embed", "applicable_licenses", "package_metadata", "_testmain_additional_deps"],
     attrs = CGO_ATTRS | {
         "_go_context_data": attr.label(default = "@io_bazel_rules_go//:go_context_data"),
         "_rewriter": attr.label(

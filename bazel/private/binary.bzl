@@ -1,12 +1,14 @@
-"""skywago_go_binary: the instrumented executable of a go_binary, as a target of its own."""
+"""skywago_go_binary / skywago_go_test: the instrumented executable of a go_binary / go_test, as a
+target of its own."""
 
 load(":aspect.bzl", "skywago_aspect")
 load(":providers.bzl", "SkywagoArchiveInfo")
 
-def _skywago_go_binary_impl(ctx):
-    info = ctx.attr.binary[SkywagoArchiveInfo]
+def _instrumented_executable_impl(ctx, attr, kind):
+    target = getattr(ctx.attr, attr)
+    info = target[SkywagoArchiveInfo]
     if not info.executable:
-        fail("skywago_go_binary: {} is not a go_binary".format(ctx.attr.binary.label))
+        fail("skywago_go_{}: {} is not a go_{}".format(kind, target.label, kind))
 
     # An executable rule must return a file it created itself.
     out = ctx.actions.declare_file(ctx.label.name)
@@ -17,9 +19,16 @@ def _skywago_go_binary_impl(ctx):
         DefaultInfo(files = depset([out]), runfiles = runfiles, executable = out),
         OutputGroupInfo(skywago_manifests = info.manifests),
     ]
-    if RunEnvironmentInfo in ctx.attr.binary:
-        providers.append(ctx.attr.binary[RunEnvironmentInfo])
+    if RunEnvironmentInfo in target:
+        # go_test's: GO_TEST_RUN_FROM_BAZEL=1 (bzltestutil then runs in the package directory), env.
+        providers.append(target[RunEnvironmentInfo])
     return providers
+
+def _skywago_go_binary_impl(ctx):
+    return _instrumented_executable_impl(ctx, "binary", "binary")
+
+def _skywago_go_test_impl(ctx):
+    return _instrumented_executable_impl(ctx, "test", "test")
 
 skywago_go_binary = rule(
     implementation = _skywago_go_binary_impl,
@@ -36,4 +45,23 @@ skywago_go_binary = rule(
         ),
     },
     executable = True,
+)
+
+skywago_go_test = rule(
+    implementation = _skywago_go_test_impl,
+    doc = """The instrumented build of a go_test: `bazel test :server_traced_test`.
+
+    skywago_go_test(name = "server_traced_test", test = ":server_test")
+
+The test binary is rules_go's (internal and external test packages, generated testmain, the
+go_test's env, data and run directory), from rewritten sources, with the instrumented SDK, and
+linked with the agent: what the test serves and calls is traced (set SW_* with --test_env).""",
+    attrs = {
+        "test": attr.label(
+            mandatory = True,
+            aspects = [skywago_aspect],
+            doc = "A go_test.",
+        ),
+    },
+    test = True,
 )
