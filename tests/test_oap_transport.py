@@ -38,7 +38,7 @@ def reporter_env(oap, reporter, name, **extra):
     return env
 
 
-def run_pinger(binary, url, env, n=2, stay="3s"):
+def run_pinger(binary, url, env, n=2, stay="0s"):
     done = subprocess.run([str(binary), "-url", url, "-n", str(n), "-stay", stay], env=gotool.go_env(**env),
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

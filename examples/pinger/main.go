@@ -2,7 +2,7 @@
 // with skywago it still appears in the backend as a service with its instance (SkyWalking's
 // management calls), and its calls are Exit spans whose traces continue in the callee.
 //
-//	pinger -url http://127.0.0.1:8082/price?item=tea -n 3 -stay 2s
+//	pinger -url http://127.0.0.1:8082/price?item=tea -n 3
 package main
 
 import (

@@ -52,14 +52,16 @@ func startWithExporter(cfg Config, e exporter, warn func(string)) *reporter[*seg
 func Flush(timeout time.Duration) bool {
 	deadline := time.Now().Add(timeout)
 	startMu.Lock()
-	rep, tel := running, runningTelemetry
+	rep, e, tel := running, runningExporter, runningTelemetry
 	startMu.Unlock()
 	if rep == nil {
 		return true
 	}
 	// Log records and meters first (they are fewer; a request's records come before its end).
 	ok := tel == nil || tel.flush(deadline)
-	return rep.flush(time.Until(deadline)) && ok
+	ok = rep.flush(time.Until(deadline)) && ok
+	flushManagement(e, deadline)
+	return ok
 }
 
 // Shutdown flushes (bounded by timeout) and stops the reporter; segments finished afterwards
@@ -78,8 +80,17 @@ func Shutdown(timeout time.Duration) bool {
 	deadline := time.Now().Add(timeout)
 	ok := tel == nil || tel.shutdown(deadline)
 	ok = rep.shutdown(time.Until(deadline)) && ok
+	flushManagement(e, deadline)
 	e.close()
 	return ok
+}
+
+// flushManagement lets an exporter with SkyWalking's management calls make its first round
+// before the process ends (management.flush).
+func flushManagement(e exporter, deadline time.Time) {
+	if m, ok := e.(interface{ managed() *management }); ok {
+		m.managed().flush(deadline)
+	}
 }
 
 // Stats returns the running reporter's counters (zero when there is none).

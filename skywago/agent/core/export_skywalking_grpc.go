@@ -109,3 +109,5 @@ func (e *grpcExporter) close() {
 	e.mgmt.close()
 	e.client.Close()
 }
+
+func (e *grpcExporter) managed() *management { return e.mgmt }

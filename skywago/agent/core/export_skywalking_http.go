@@ -83,3 +83,5 @@ func (h *httpExporter) manage(m managementCall, deadline time.Time) error {
 }
 
 func (h *httpExporter) close() { h.mgmt.close() }
+
+func (h *httpExporter) managed() *management { return h.mgmt }

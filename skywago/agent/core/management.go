@@ -23,6 +23,11 @@ type management struct {
 	gls      GLS
 	warn     func(string)
 
+	service, instance string
+	props             []Tag
+
+	rounds sync.Mutex // held for a round of calls: the exit flush waits for one under way
+
 	mu       sync.Mutex
 	timer    *time.Timer
 	closed   bool
@@ -45,27 +50,48 @@ func startManagement(cfg Config, call func(managementCall, time.Time) error, war
 		return nil
 	}
 	m := &management{call: call, interval: cfg.SkyWalking.CheckInterval, timeout: cfg.SendTimeout,
-		gls: currentTracer().gls, warn: warn}
-	service, instance := cfg.ServiceName, cfg.InstanceName
-	props := instanceProperties()
+		gls: currentTracer().gls, warn: warn,
+		service: cfg.ServiceName, instance: cfg.InstanceName, props: instanceProperties()}
 	m.mu.Lock()
-	m.timer = time.AfterFunc(0, func() { m.tick(service, instance, props) })
+	m.timer = time.AfterFunc(0, m.tick)
 	m.mu.Unlock()
 	return m
 }
 
-func (m *management) tick(service, instance string, props []Tag) {
+// tick is the timer's round of calls; it re-arms the timer.
+func (m *management) tick() {
 	suppressGoroutine(m.gls)
+	if !m.round(false) {
+		return
+	}
 	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.closed {
+		m.timer.Reset(m.interval)
+	}
+}
+
+// round makes one round of calls (the properties unless already reported, then a keepAlive)
+// and records the outcome. With onlyUnreported it does nothing once the properties were
+// reported or while the backend is known to be down. It returns false, doing nothing, after
+// close.
+func (m *management) round(onlyUnreported bool) bool {
+	m.rounds.Lock()
+	defer m.rounds.Unlock()
+	m.mu.Lock()
+	if m.closed || (onlyUnreported && (m.reported || m.failing)) {
+		m.mu.Unlock()
+		return !m.closed
+	}
 	reported := m.reported
 	m.mu.Unlock()
 	var err error
 	if !reported {
-		err = m.call(managementCall{service: service, instance: instance, properties: props}, time.Now().Add(m.timeout))
+		err = m.call(managementCall{service: m.service, instance: m.instance, properties: m.props}, time.Now().Add(m.timeout))
 		reported = err == nil
 	}
 	if reported {
-		err = m.call(managementCall{keepAlive: true, service: service, instance: instance}, time.Now().Add(m.timeout))
+		err = m.call(managementCall{keepAlive: true, service: m.service, instance: m.instance}, time.Now().Add(m.timeout))
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -75,12 +101,34 @@ func (m *management) tick(service, instance string, props []Tag) {
 		m.warn("cannot report the instance to the backend (will retry every " + m.interval.String() + "): " + err.Error())
 	}
 	m.failing = err != nil
-	if !m.closed {
-		m.timer.Reset(m.interval)
+	return true
+}
+
+// flush is the exit flush's part (Flush): a process that ends before its first round of calls
+// completed — a short-lived client-only program, which the OAP lists only from these calls,
+// having no Entry span — still reports its instance. It waits for a round under way, then
+// makes one itself unless the properties were reported or the backend is known to be down;
+// never past deadline (a call left running ends with the process or at the send timeout).
+func (m *management) flush(deadline time.Time) {
+	if m == nil {
+		return
+	}
+	done := make(chan struct{})
+	go func() { // on a goroutine of its own: the caller's must not be suppressed
+		defer close(done)
+		suppressGoroutine(m.gls)
+		m.round(true) // after a round under way, if any
+	}()
+	wait := time.NewTimer(time.Until(deadline))
+	defer wait.Stop()
+	select {
+	case <-done:
+	case <-wait.C:
 	}
 }
 
-// close stops the timer; a call under way finishes on its own (bounded by the send timeout).
+// close (after the final flush) stops the timer; a call under way finishes on its own, bounded
+// by the send timeout.
 func (m *management) close() {
 	if m == nil {
 		return

@@ -122,3 +122,28 @@ func TestManagementRetriesPropertiesUntilAccepted(t *testing.T) {
 		return len(props) == 2
 	})
 }
+
+// A process that ends right after it starts (a client-only CLI) still reports its instance: the
+// exit flush (Flush) waits for the first round of management calls, or makes it.
+func TestShortLivedProcessReportsItsInstanceAtShutdown(t *testing.T) {
+	for _, delay := range []time.Duration{0, 300 * time.Millisecond} {
+		stub := &managementStub{}
+		server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			time.Sleep(delay) // a slow backend: the round is still under way at Shutdown
+			stub.ServeHTTP(w, r)
+		}))
+		cfg := testConfig()
+		cfg.ReporterType = "http"
+		cfg.HTTPBackend = server.URL
+		cfg.SkyWalking.CheckInterval = time.Hour
+		SetGLS(NewGoroutineIDGLS())
+		Start(cfg)
+		Flush(2 * time.Second)
+		calls, props := stub.snapshot()
+		Shutdown(time.Second)
+		server.Close()
+		if len(props) != 1 || len(calls) < 2 || calls[0] != reportPropertiesPath || calls[1] != keepAlivePath {
+			t.Fatalf("delay %v: calls at the exit flush %q", delay, calls)
+		}
+	}
+}
