@@ -4,7 +4,12 @@
   --output_groups=skywago` builds the instrumented executable of a go_binary.
 - `skywago_go_binary(name, binary)`: the same as a target (bazel run, or a dependency).
 - `skywago_go_test(name, test)`: the instrumented build of a go_test, for `bazel test`.
+- `skywago_instrumented_go_binary(name, **go_binary_attrs)`: a go_binary whose target is the
+  instrumented program (`:<name>_plain` is the plain one), for gazelle's
+  `# gazelle:map_kind go_binary skywago_instrumented_go_binary @skywago//bazel:defs.bzl`.
 - `SkywagoArchiveInfo`: what the aspect provides for each Go target.
+- Output groups: `skywago` (the instrumented executable), `skywago_explain` (what was instrumented
+  and why), `skywago_manifests` (the rewrite actions' skywago.json).
 
 Both build with skywago's instrumented Go SDK (the `skywago` module extension, bazel/extensions.bzl),
 which the aspect selects itself: no flag needed, and plain builds keep your Go SDK.
@@ -15,10 +20,16 @@ Settings (command line or .bazelrc): `--@skywago//bazel:config=LABEL`, `--@skywa
 """
 
 load("//bazel/private:aspect.bzl", _skywago_aspect = "skywago_aspect")
-load("//bazel/private:binary.bzl", _skywago_go_binary = "skywago_go_binary", _skywago_go_test = "skywago_go_test")
+load(
+    "//bazel/private:binary.bzl",
+    _skywago_go_binary = "skywago_go_binary",
+    _skywago_go_test = "skywago_go_test",
+    _skywago_instrumented_go_binary = "skywago_instrumented_go_binary",
+)
 load("//bazel/private:providers.bzl", _SkywagoArchiveInfo = "SkywagoArchiveInfo")
 
 skywago_aspect = _skywago_aspect
 skywago_go_binary = _skywago_go_binary
 skywago_go_test = _skywago_go_test
+skywago_instrumented_go_binary = _skywago_instrumented_go_binary
 SkywagoArchiveInfo = _SkywagoArchiveInfo

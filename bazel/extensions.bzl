@@ -6,50 +6,44 @@ to change them:
 
     skywago = use_extension("@skywago//bazel:extensions.bzl", "skywago")
 
-    # The Go SDK whose standard library skywago instruments (the runtime, net/http, ...). Use the
-    # same release as your go_sdk. Default: Go 1.26.8 for linux_amd64 from the Go module proxy.
-    skywago.go_sdk(
-        version = "1.26.8",
-        sdks = {"linux_amd64": ["v0.0.1-go1.26.8.linux-amd64.zip", "30c2b1bf7dcc88d3eb0a1364e47ddd9128edb3110a30e8a0ef61cd5856b31de7"]},
-        urls = ["https://proxy.golang.org/golang.org/toolchain/@v/{}"],
-        strip_prefix = "golang.org/toolchain@v0.0.1-go1.26.8.{platform}",
-    )
+    # skywago's build config: [build] for the rewriter and the standard library, [agent] defaults
+    # baked into instrumented binaries (README.md "Configuration").
+    skywago.config(file = "//:skywago.toml")
 
-    # Versions of the Go modules your build uses, for plugin version ranges (e.g. gin 1.x):
-    skywago.from_file(go_mod = "//:go.mod")                                    # what go_deps reads
+    # Versions of Go modules for plugin version ranges: only to override what gazelle's go_deps
+    # built (read from each go_repository's package metadata), or for hand-written BUILD files.
     skywago.module(path = "github.com/gin-gonic/gin", version = "v1.10.0")      # explicit, wins
+    skywago.from_file(go_mod = "//third_party:go.mod")                          # more go.mod files
+
+    # Only to instrument another SDK than your go_sdk's (by default skywago instruments, per
+    # execution platform, the SDK rules_go registered first, i.e. your plain builds' SDK):
+    skywago.go_sdk(version = "1.26.8", sdks = {...}, urls = [...], strip_prefix = "...")
 
 Repositories it creates (skywago's MODULE.bazel `use_repo`s them; you never need to):
   @skywago_pip               the rewriter's pinned Python packages (bazel/requirements_lock.txt)
   @skywago_plugins           index.bzl: plugin -> target import paths
-  @skywago_module_versions   versions.bzl: module -> version
-  @skywago_go_sdk_src        the plain SDK archive, extracted
-  @skywago_go_sdk            the instrumented SDK (a rules_go SDK repository)
-  @skywago_go_toolchains     its toolchains, selected only through sdk_name=skywago_instrumented
+  @skywago_module_versions   versions.bzl: skywago.module tags, the root module's go.mod / go.work
+  @skywago_config            the build config file and its [agent] defaults (defaults.bzl)
+  @skywago_go_sdk            the instrumented SDK for the host (a rules_go SDK repository), made
+                             from your go_sdk's; @skywago_go_sdk_<os>_<arch> for other
+                             execution platforms (made only when used)
+  @skywago_go_toolchains     their toolchains, selected only through sdk_name=skywago_instrumented
 """
 
-load("//bazel/private:metadata.bzl", "module_versions", "plugin_index", "root_go_files", "versions_from_go_files")
+load("//bazel/private:metadata.bzl", "build_config", "module_versions", "plugin_index", "root_go_files", "versions_from_go_files")
 load("//bazel/private:pip_repository.bzl", "pip_repository")
-load("//bazel/private:sdk.bzl", "instrumented_sdk", "instrumented_toolchains", "sdk_archive")
+load("@io_bazel_rules_go//go/private:platforms.bzl", "PLATFORMS")
+load("//bazel/private:sdk.bzl", "host_platform", "instrumented_sdk", "instrumented_toolchains", "sdk_archive")
 
-# The SDK instrumented when no module says otherwise: Go's toolchain module on the Go module proxy.
-DEFAULT_GO_SDK = struct(
-    version = "1.26.8",
-    sdks = {
-        "linux_amd64": [
-            "v0.0.1-go1.26.8.linux-amd64.zip",
-            "30c2b1bf7dcc88d3eb0a1364e47ddd9128edb3110a30e8a0ef61cd5856b31de7",
-        ],
-    },
-    urls = ["https://proxy.golang.org/golang.org/toolchain/@v/{}"],
-    strip_prefix = "golang.org/toolchain@v0.0.1-go1.26.8.{platform}",
-    experiments = [],
-    config = None,
-    strict = False,
-)
+# Execution platforms an instrumented SDK can be made for: every GOOS/GOARCH rules_go knows. Each
+# is made only when a build runs there, from the Go SDK your go_sdk registered for that platform;
+# toolchains exist only for the platforms your go_sdk lists.
+EXEC_PLATFORMS = sorted({(p.goos, p.goarch): None for p in PLATFORMS if not p.cgo}.keys())
 
 _go_sdk_tag = tag_class(
-    doc = "The Go SDK to instrument (the root module's tag wins; one per module).",
+    doc = """Only to instrument another SDK than your go_sdk's (default: the Go SDK rules_go's go_sdk
+    extension registered first for each execution platform, i.e. the one your plain builds use,
+    with no second declaration). The root module's tag wins; one per module.""",
     attrs = {
         "version": attr.string(mandatory = True, doc = "e.g. 1.26.8 (checked against the SDK's VERSION)"),
         "sdks": attr.string_list_dict(mandatory = True, doc = "os_arch -> [file name, sha256], like go_sdk.download"),
@@ -59,6 +53,14 @@ _go_sdk_tag = tag_class(
         "config": attr.label(doc = "skywago config (TOML) for the standard library: [build] disable, strict"),
         "strict": attr.bool(doc = "a standard-library package the engine refuses fails the build"),
     },
+)
+
+_config_tag = tag_class(
+    doc = """skywago's build config (TOML, README.md "Configuration") for Bazel builds: [build]
+    (disable, strict, module_versions) for the rewriter and the standard library, and [agent]
+    defaults baked into every instrumented binary (as the toolexec front door does). The root
+    module's tag wins. `--@skywago//bazel:config=LABEL` replaces the [build] part for one command.""",
+    attrs = {"file": attr.label(mandatory = True, doc = "e.g. //:skywago.toml")},
 )
 
 _from_file_tag = tag_class(
@@ -82,6 +84,7 @@ def _skywago_impl(mctx):
     # Root module first (Bazel's order), so its choices win. The go.mod / go.work files gazelle's
     # go_deps reads for the root module count without any tag; skywago.from_file adds others.
     sdk = None
+    config_file = None
     from_files = {}
     for label, path in root_go_files(mctx):
         from_files = versions_from_go_files(mctx, label, path) | from_files
@@ -91,35 +94,58 @@ def _skywago_impl(mctx):
             if len(mod.tags.go_sdk) > 1:
                 fail("skywago.go_sdk: one per module ({} has {})".format(mod.name, len(mod.tags.go_sdk)))
             sdk = mod.tags.go_sdk[0]
+        if mod.tags.config and not config_file:
+            config_file = mod.tags.config[0].file
         for tag in mod.tags.from_file:
             found = versions_from_go_files(mctx, str(tag.go_mod), mctx.path(tag.go_mod))
             from_files = found | from_files
         for tag in mod.tags.module:
             explicit.setdefault(tag.path, tag.version)
-    sdk = sdk or DEFAULT_GO_SDK
 
     module_versions(name = "skywago_module_versions", explicit = explicit, go_mod = from_files)
+    build_config(name = "skywago_config", file = config_file)
 
-    sdk_archive(
-        name = "skywago_go_sdk_src",
-        sdks = sdk.sdks,
-        urls = sdk.urls,
-        strip_prefix = sdk.strip_prefix,
-    )
-    instrumented_sdk(
-        name = "skywago_go_sdk",
-        goroot = "@skywago_go_sdk_src//:VERSION",
-        version = sdk.version,
-        experiments = sdk.experiments,
-        config = sdk.config,
-        strict = sdk.strict,
-    )
-    instrumented_toolchains(name = "skywago_go_toolchains", sdk_root = "@skywago_go_sdk//:ROOT")
+    host = "{}_{}".format(*host_platform(mctx))
+    sdks = {}
+    go_toolchains = None
+    if sdk:
+        # An explicit SDK (an archive to download) for the host.
+        sdk_archive(
+            name = "skywago_go_sdk_src",
+            sdks = sdk.sdks,
+            urls = sdk.urls,
+            strip_prefix = sdk.strip_prefix,
+        )
+        instrumented_sdk(
+            name = "skywago_go_sdk",
+            goroot = "@skywago_go_sdk_src//:VERSION",
+            version = sdk.version,
+            experiments = sdk.experiments,
+            config = sdk.config or config_file,
+            strict = sdk.strict,
+        )
+        sdks[host] = "skywago_go_sdk"
+    else:
+        # Follow the user's go_sdk: per execution platform, the SDK rules_go registered first.
+        for goos, goarch in EXEC_PLATFORMS:
+            platform = goos + "_" + goarch
+            name = "skywago_go_sdk" if platform == host else "skywago_go_sdk_" + platform
+            instrumented_sdk(
+                name = name,
+                go_toolchains = "@go_toolchains//:BUILD.bazel",
+                exec_goos = goos,
+                exec_goarch = goarch,
+                config = config_file,
+            )
+            sdks[platform] = name
+        go_toolchains = "@go_toolchains//:BUILD.bazel"
+    instrumented_toolchains(name = "skywago_go_toolchains", sdks = sdks, go_toolchains = go_toolchains)
 
 skywago = module_extension(
     implementation = _skywago_impl,
     tag_classes = {
         "go_sdk": _go_sdk_tag,
+        "config": _config_tag,
         "from_file": _from_file_tag,
         "module": _module_tag,
     },

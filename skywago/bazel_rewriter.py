@@ -6,7 +6,9 @@
 
 Writes exactly the outputs the action declares: DIR/<basename> for every SRC (rewritten, or a
 copy), DIR/skywago_added.go (everything the engine adds, merged; a bare package clause when
-nothing) and DIR/skywago.json {"files": [...], "link_deps": [...]}. Same engine as toolexec; only
+nothing) and DIR/skywago.json {"files": [...], "link_deps": [...], "importpath": ..., "applied":
+[{"rule", "reason"}], "edited": [...], "added": [...], ("not_instrumented": why)} (what `skywago
+explain` prints; the aspect's output group skywago_explain gathers them per binary). Same engine as toolexec; only
 declared inputs; deterministic. Bad input: the package passes through untouched with one warning
 (or fails, with --strict).
 """
@@ -43,8 +45,8 @@ flags.DEFINE_multi_string("plugin", [], "a plugin folder (with plugin.toml) to u
 flags.mark_flags_as_required(["importpath", "go-version", "out-dir"])
 
 
-def rewrite(srcs: list[str], build_config: config.BuildConfig) -> tuple[dict[str, bytes], bytes, list[str]]:
-    """-> (outputs by basename, skywago_added.go, link deps). Raises RewriteError."""
+def rewrite(srcs: list[str], build_config: config.BuildConfig) -> tuple[dict[str, bytes], bytes, list[str], dict]:
+    """-> (outputs by basename, skywago_added.go, link deps, explanation). Raises RewriteError."""
     files = []
     for src in srcs:
         with open(src, "rb") as f:
@@ -71,7 +73,12 @@ def rewrite(srcs: list[str], build_config: config.BuildConfig) -> tuple[dict[str
         added = gomerge.merge(package, result.added) if result.added else f"package {package}\n".encode()
     except (gomerge.MergeError, ValueError) as err:
         raise RewriteError(FLAGS.importpath, "bazel", f"cannot merge added files: {err}") from err
-    return outputs, added, list(result.link_needs)
+    explanation = {
+        "applied": [{"rule": a.rule, "reason": a.reason} for a in result.applied],
+        "edited": sorted(result.edited),
+        "added": sorted(result.added),
+    }
+    return outputs, added, list(result.link_needs), explanation
 
 
 def _rules(build_config: config.BuildConfig, plugin_error):
@@ -110,14 +117,15 @@ def _package_name(files: list[SourceFile]) -> str:
     raise RewriteError(FLAGS.importpath, "bazel", "no Go file with a package clause")
 
 
-def _write(out_dir: str, outputs: dict[str, bytes], added: bytes, link_deps: list[str]) -> None:
+def _write(out_dir: str, outputs: dict[str, bytes], added: bytes, link_deps: list[str], explanation: dict) -> None:
     for name, content in outputs.items():
         with open(os.path.join(out_dir, name), "wb") as f:
             f.write(content)
     with open(os.path.join(out_dir, ADDED_FILE), "wb") as f:
         f.write(added)
     with open(os.path.join(out_dir, MANIFEST), "w", encoding="utf-8") as f:
-        json.dump({"files": [*outputs, ADDED_FILE], "link_deps": sorted(link_deps)}, f, sort_keys=True)
+        manifest = {"files": [*outputs, ADDED_FILE], "link_deps": sorted(link_deps), "importpath": FLAGS.importpath}
+        json.dump(manifest | explanation, f, sort_keys=True)
         f.write("\n")
 
 
@@ -130,7 +138,7 @@ def main(argv: list[str]) -> int:
         return 2
     strict = FLAGS.strict or build_config.strict
     try:
-        outputs, added, link_deps = rewrite(srcs, build_config)
+        outputs, added, link_deps, explanation = rewrite(srcs, build_config)
     except (RewriteError, OSError) as err:
         message = str(err) if isinstance(err, RewriteError) else f"package {FLAGS.importpath}: {err}"
         if strict:
@@ -143,7 +151,8 @@ def main(argv: list[str]) -> int:
                 originals[os.path.basename(src)] = f.read()
         package = next((GoFile(n, c).package_name for n, c in originals.items() if b"package " in c), "main")
         outputs, added, link_deps = originals, f"package {package}\n".encode(), []
-    _write(FLAGS["out-dir"].value, outputs, added, link_deps)
+        explanation = {"applied": [], "edited": [], "added": [], "not_instrumented": message}
+    _write(FLAGS["out-dir"].value, outputs, added, link_deps, explanation)
     return 0
 
 

@@ -27,7 +27,13 @@ def test_outputs_are_the_declared_set_and_compile(tmp_path):
     assert done.stdout == "" and done.stderr == ""
     assert sorted(p.name for p in out.iterdir()) == ["orders.go", "skywago.json", "skywago_added.go"]
     manifest = json.loads((out / "skywago.json").read_text())
-    assert manifest == {"files": ["orders.go", "skywago_added.go"], "link_deps": []}
+    assert manifest == {
+        "files": ["orders.go", "skywago_added.go"], "link_deps": [], "importpath": "example.com/shop/orders",
+        # what `skywago explain` says (the skywago_explain output group prints it)
+        "applied": [{"rule": "span-annotation", "reason": manifest["applied"][0]["reason"]}],
+        "edited": ["orders.go"], "added": manifest["added"],
+    }
+    assert manifest["applied"][0]["reason"] and manifest["added"]
     assert (out / "orders.go").read_text().startswith(f"//line {src}:1\n")
     # The package compiles as Go (the bodyless linkname needs a .s file for `go build`).
     (out / "go.mod").write_text("module example.com/shop/orders\n\ngo 1.22\n")
@@ -51,6 +57,8 @@ def test_unrewritable_package_passes_through_or_fails_in_strict_mode(tmp_path):
     assert "skywago: warning: package example.com/badspan (main.go): rule span-annotation" in done.stderr
     assert (tmp_path / "main.go").read_bytes() == src.read_bytes()
     assert (tmp_path / "skywago_added.go").read_text() == "package main\n"
+    manifest = json.loads((tmp_path / "skywago.json").read_text())
+    assert manifest["applied"] == [] and "rule span-annotation" in manifest["not_instrumented"]
     strict = rewriter("--importpath", "example.com/badspan", "--go-version", "go1.26.8", "--out-dir", tmp_path,
                       "--strict", src, check=False)
     assert strict.returncode == 1 and "skywago: error: package example.com/badspan" in strict.stderr

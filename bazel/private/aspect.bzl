@@ -12,6 +12,7 @@ load("@bazel_skylib//rules:common_settings.bzl", "BuildSettingInfo")
 load("@io_bazel_rules_go//go:def.bzl", "GoArchive", "GoInfo", "go_context")
 load("@io_bazel_rules_go//go/private:common.bzl", "GO_TOOLCHAIN")
 load("@io_bazel_rules_go//go/private:context.bzl", "CGO_ATTRS", "CGO_FRAGMENTS", "CGO_TOOLCHAINS")
+load("@skywago_config//:defaults.bzl", "AGENT_DEFAULTS", "AGENT_DEFAULTS_SYMBOL")
 load("@skywago_module_versions//:versions.bzl", "EXPLICIT_VERSIONS", "GO_MOD_VERSIONS")
 load("@skywago_plugins//:index.bzl", "PLUGINS", "PLUGINS_BY_PACKAGE")
 load(":instrumented.bzl", "SkywagoGoInfo", "instrumented_sdk_transition")
@@ -245,8 +246,14 @@ def _rewrite(ctx, go, source, out_dir, linkable_imports, go_srcs = None):
     srcs = rewritten.srcs + _relocate(ctx, out_dir, [f for f in source.srcs if f not in go_srcs])
     return srcs, _relocate(ctx, out_dir, source.embedsrcs), [rewritten.manifest]
 
-def _recompiled(source, archive_name, srcs, embedsrcs, deps):
-    """A copy of the GoInfo `source` with the instrumented sources and deps."""
+def _recompiled(source, archive_name, srcs, embedsrcs, deps, linked_agent = False):
+    """A copy of the GoInfo `source` with the instrumented sources and deps. linked_agent: a
+    program's main package linked with the agent, which gets skywago.config's [agent] defaults
+    (-X, as the toolexec front door links them in)."""
+    x_defs = source.x_defs
+    if linked_agent and AGENT_DEFAULTS:
+        x_defs = dict(x_defs)
+        x_defs[AGENT_DEFAULTS_SYMBOL] = AGENT_DEFAULTS
     return GoInfo(**_fields(
         source,
         # rules_go names the archive's outputs <name>.a, .x, ...: put them beside the sources.
@@ -254,6 +261,7 @@ def _recompiled(source, archive_name, srcs, embedsrcs, deps):
         srcs = srcs,
         embedsrcs = embedsrcs,
         deps = deps,
+        x_defs = x_defs,
         # Coverage would instrument the original files; not supported on this path yet.
         cover = depset(),
     ))
@@ -369,12 +377,13 @@ def _test_aspect_impl(target, ctx):
     archive, executable, runfiles = go.binary(
         go,
         name = name,
-        source = _recompiled(testmain_info, main_name, main_srcs, main_embedsrcs, deps),
+        source = _recompiled(testmain_info, main_name, main_srcs, main_embedsrcs, deps, linked_agent = bool(linkable_imports)),
         test_archives = [internal.data],
         gc_linkopts = linkopts,
         executable = executable,
     )
     all_manifests = depset(own_manifests + main_manifests, transitive = manifests)
+    explain = _explain(ctx, out_dir, all_manifests)
     return [
         SkywagoArchiveInfo(
             label = ctx.label,
@@ -387,6 +396,7 @@ def _test_aspect_impl(target, ctx):
         OutputGroupInfo(
             skywago = depset([executable]),
             skywago_manifests = all_manifests,
+            skywago_explain = depset([explain]),
         ),
     ]
 
@@ -421,7 +431,7 @@ def _skywago_aspect_impl(target, ctx):
 
     go = _aspect_go(ctx, source, archive_name, inst)
     srcs, embedsrcs, own_manifests = _rewrite(ctx, go, source, out_dir, linkable_imports)
-    instrumented = _recompiled(source, archive_name, srcs, embedsrcs, deps)
+    instrumented = _recompiled(source, archive_name, srcs, embedsrcs, deps, linked_agent = bool(linkable_imports))
 
     executable = None
     runfiles = None
@@ -442,6 +452,7 @@ def _skywago_aspect_impl(target, ctx):
         archive = go.archive(go, instrumented)
 
     all_manifests = depset(own_manifests, transitive = manifests)
+    explain = [_explain(ctx, out_dir, all_manifests)] if is_binary else []
     return [
         SkywagoArchiveInfo(
             label = ctx.label,
@@ -454,8 +465,25 @@ def _skywago_aspect_impl(target, ctx):
         OutputGroupInfo(
             skywago = depset([executable] if executable else [archive.data.file]),
             skywago_manifests = all_manifests,
+            skywago_explain = depset(explain),
         ),
     ]
+
+def _explain(ctx, out_dir, manifests):
+    """<out_dir>/skywago_explain.txt: what was instrumented in the program and why."""
+    out = ctx.actions.declare_file(out_dir + "/skywago_explain.txt")
+    args = ctx.actions.args()
+    args.add(out)
+    args.add_all(manifests)
+    ctx.actions.run(
+        executable = ctx.attr._explain[DefaultInfo].files_to_run,
+        arguments = [args],
+        inputs = manifests,
+        outputs = [out],
+        mnemonic = "SkywagoExplain",
+        progress_message = "skywago: explaining %{label}",
+    )
+    return out
 
 skywago_aspect = aspect(
     implementation = _skywago_aspect_impl,
@@ -473,6 +501,11 @@ Provides SkywagoArchiveInfo.""",
     attr_aspects = ["deps", "embed", "applicable_licenses", "package_metadata", "_testmain_additional_deps"],
     attrs = CGO_ATTRS | {
         "_go_context_data": attr.label(default = "@io_bazel_rules_go//:go_context_data"),
+        "_explain": attr.label(
+            default = Label("//bazel:explain"),
+            executable = True,
+            cfg = "exec",
+        ),
         "_rewriter": attr.label(
             default = Label("//bazel:rewriter_tool"),
             executable = True,

@@ -1,6 +1,8 @@
 """skywago_go_binary / skywago_go_test: the instrumented executable of a go_binary / go_test, as a
-target of its own."""
+target of its own; skywago_instrumented_go_binary: a go_binary macro for gazelle's map_kind whose
+target is the instrumented program."""
 
+load("@io_bazel_rules_go//go:def.bzl", "go_binary")
 load(":aspect.bzl", "skywago_aspect")
 load(":providers.bzl", "SkywagoArchiveInfo")
 
@@ -17,7 +19,10 @@ def _instrumented_executable_impl(ctx, attr, kind):
     runfiles = ctx.runfiles([out]).merge(info.runfiles)
     providers = [
         DefaultInfo(files = depset([out]), runfiles = runfiles, executable = out),
-        OutputGroupInfo(skywago_manifests = info.manifests),
+        OutputGroupInfo(
+            skywago_manifests = info.manifests,
+            skywago_explain = target[OutputGroupInfo].skywago_explain,
+        ),
     ]
     if RunEnvironmentInfo in target:
         # go_test's: GO_TEST_RUN_FROM_BAZEL=1 (bzltestutil then runs in the package directory), env.
@@ -65,3 +70,32 @@ linked with the agent: what the test serves and calls is traced (set SW_* with -
     },
     test = True,
 )
+
+def skywago_instrumented_go_binary(name, visibility = None, tags = None, testonly = None, **kwargs):
+    """A drop-in for go_binary whose target is the instrumented program.
+
+    For gazelle, in the BUILD file of the repository's root (or any directory above the programs):
+
+        # gazelle:map_kind go_binary skywago_instrumented_go_binary @skywago//bazel:defs.bzl
+
+    gazelle then writes `skywago_instrumented_go_binary(name = "server", embed = [...], ...)` where
+    it would write a go_binary, with the same attributes, and keeps them up to date. `:server` is
+    the instrumented executable (what `bazel run`, genrule, pkg_tar, oci_image ... get);
+    `:server_plain` is the go_binary made of the same attributes (the plain program; the aspect
+    and skywago_explain work on it as on any go_binary). The executable keeps the name `server`.
+    """
+    kwargs.setdefault("basename", name)
+    go_binary(
+        name = name + "_plain",
+        visibility = visibility,
+        tags = tags,
+        testonly = testonly,
+        **kwargs
+    )
+    skywago_go_binary(
+        name = name,
+        binary = ":" + name + "_plain",
+        visibility = visibility,
+        tags = tags,
+        testonly = testonly,
+    )

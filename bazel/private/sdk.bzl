@@ -94,8 +94,63 @@ def _watch_sources(rctx, directory):
                 rctx.watch(entry)
     fail("skywago: too many directories below " + str(directory))
 
+# Reads rules_go's @go_toolchains//:BUILD.bazel (what the go_sdk extension registered, in order;
+# the root module's tags first): one entry per `declare_bazel_toolchains(...)` call, its string
+# arguments and the values of the version variables it names.
+_USER_SDKS_SCRIPT = """
+import json, re, sys
+text = open(sys.argv[1]).read()
+values = dict(re.findall(r'^(\\w+) = "([^"]*)"\\s*$', text, re.M))
+found = []
+for block in text.split("declare_bazel_toolchains(")[1:]:
+    entry = {}
+    for key, value in re.findall(r'^\\s+(\\w+) = ([^\\n]+?),?\\s*$', block.split("\\n)")[0], re.M):
+        entry[key] = value[1:-1] if value.startswith('"') else values.get(value, value)
+    found.append(entry)
+found.sort(key=lambda e: e.get("prefix", ""))
+print(json.dumps(found))
+"""
+
+def user_sdks(rctx, go_toolchains):
+    """What rules_go's go_sdk extension registered, in order (the root module's go_sdk.download /
+    from_file / host first): a list of dicts with "exec_goos", "exec_goarch" (the host's for
+    go_sdk.host) and "go_toolchain_repo"."""
+    listing = rctx.path(go_toolchains)
+    result = rctx.execute([_python(rctx), "-c", _USER_SDKS_SCRIPT, str(listing)], quiet = True)
+    if result.return_code != 0:
+        fail("skywago: cannot read rules_go's SDK list {}:\n{}".format(listing, result.stderr))
+    entries = json.decode(result.stdout)
+    for entry in entries:
+        if entry.get("sdk_type") == "host":
+            entry["exec_goos"], entry["exec_goarch"] = host_platform(rctx)
+    return entries
+
+def user_sdk(rctx, go_toolchains, exec_goos, exec_goarch):
+    """The GOROOT (a path) of the Go SDK rules_go's go_sdk extension registered first for this
+    execution platform, i.e. the SDK your plain builds use there. Fails if there is none."""
+    entries = user_sdks(rctx, go_toolchains)
+    for entry in entries:
+        if (entry.get("exec_goos", ""), entry.get("exec_goarch", "")) != (exec_goos, exec_goarch):
+            continue
+        repo = entry.get("go_toolchain_repo", "").lstrip("@")
+        # The SDK repository is a sibling of go_toolchains in rules_go's extension: same
+        # canonical prefix (e.g. "rules_go~~go_sdk~"), its own name.
+        if not go_toolchains.workspace_name.endswith("go_toolchains"):
+            fail("skywago: unexpected repository name " + go_toolchains.workspace_name)
+        canonical = go_toolchains.workspace_name[:-len("go_toolchains")] + repo
+        return rctx.path(Label("@@{}//:ROOT".format(canonical))).dirname
+    fail(("skywago: your go_sdk registers no Go SDK for execution platform {}_{} (rules_go's list: {}); " +
+          "add it to go_sdk.download(sdks = ...), or give skywago.go_sdk(...)").format(
+        exec_goos,
+        exec_goarch,
+        ", ".join(["{}_{}".format(e.get("exec_goos"), e.get("exec_goarch")) for e in entries]),
+    ))
+
 def _instrumented_sdk_impl(rctx):
-    goroot = rctx.path(rctx.attr.goroot).dirname
+    if rctx.attr.goroot:
+        goroot = rctx.path(rctx.attr.goroot).dirname
+    else:
+        goroot = user_sdk(rctx, rctx.attr.go_toolchains, rctx.attr.exec_goos, rctx.attr.exec_goarch)
     skywago_root = rctx.path(rctx.attr._skywago_root).dirname
     site = rctx.path(rctx.attr._pip_site).dirname.get_child("site")
     version = rctx.read(goroot.get_child("VERSION")).splitlines()[0].strip()  # "go1.26.8"
@@ -149,7 +204,7 @@ def _instrumented_sdk_impl(rctx):
             rctx.watch(plugins.get_child("_shared").get_child(name))
 
     # rules_go's own SDK repository layout (same template go_sdk.download uses).
-    goos, goarch = host_platform(rctx)
+    goos, goarch = (rctx.attr.exec_goos, rctx.attr.exec_goarch) if rctx.attr.exec_goos else host_platform(rctx)
     rctx.file("ROOT", "")
     rctx.template(
         "BUILD.bazel",
@@ -178,7 +233,10 @@ exports_files(["skywago_sdk.json"])
 instrumented_sdk = repository_rule(
     implementation = _instrumented_sdk_impl,
     attrs = {
-        "goroot": attr.label(mandatory = True, doc = "The VERSION file of the plain SDK."),
+        "goroot": attr.label(doc = "The VERSION file of the plain SDK (skywago.go_sdk); else the user's SDK."),
+        "go_toolchains": attr.label(doc = "rules_go's @go_toolchains//:BUILD.bazel: where the user's SDKs are."),
+        "exec_goos": attr.string(doc = "The execution platform this SDK runs on (default: the host)."),
+        "exec_goarch": attr.string(),
         "version": attr.string(doc = "Expected Go version (e.g. 1.26.8); checked."),
         "experiments": attr.string_list(),
         "config": attr.label(allow_single_file = True, doc = "skywago build config (TOML) for the standard library"),
@@ -194,42 +252,55 @@ instrumented_sdk = repository_rule(
 # --- toolchains that only the instrumented build selects ---------------------------------------------
 
 def _instrumented_toolchains_impl(rctx):
-    goos, goarch = host_platform(rctx)
-    rctx.file("BUILD.bazel", """\
-load("{defs}", "declare_instrumented_toolchains")
-
+    sdks = rctx.attr.sdks
+    if rctx.attr.go_toolchains:
+        # Exactly the execution platforms your go_sdk registered SDKs for.
+        wanted = ["{}_{}".format(e.get("exec_goos"), e.get("exec_goarch")) for e in user_sdks(rctx, rctx.attr.go_toolchains)]
+        sdks = {p: r for p, r in sdks.items() if p in wanted}
+    calls = []
+    for platform, root in sorted(sdks.items()):  # root: the SDK repository's name
+        goos, goarch = platform.split("_")
+        calls.append("""
 declare_instrumented_toolchains(
+    name = "{platform}",
     sdk_repo = "@{sdk}",
     exec_goos = "{goos}",
     exec_goarch = "{goarch}",
 )
+""".format(platform = platform, sdk = root, goos = goos, goarch = goarch))
+
+    # Canonical names: an SDK repository is fetched only when its toolchain is selected.
+    rctx.file("BUILD.bazel", """\
+load("{defs}", "declare_instrumented_toolchains")
+
+config_setting(
+    name = "selected",
+    flag_values = {{"{sdk_name}": "{instrumented}"}},
+)
 """.format(
         defs = str(Label("//bazel/private:sdk.bzl")),
-        # Canonical name: not fetched here (only when the toolchain is selected).
-        sdk = "@" + rctx.attr.sdk_root.workspace_name,
-        goos = goos,
-        goarch = goarch,
-    ))
+        sdk_name = str(Label("@io_bazel_rules_go//go/toolchain:sdk_name")),
+        instrumented = INSTRUMENTED_SDK_NAME,
+    ) + "".join(calls))
 
 instrumented_toolchains = repository_rule(
     implementation = _instrumented_toolchains_impl,
-    attrs = {"sdk_root": attr.label(mandatory = True, doc = "The ROOT file of the instrumented SDK.")},
-    doc = "Go toolchains of the instrumented SDK, guarded by sdk_name (never a default).",
+    attrs = {
+        "sdks": attr.string_dict(doc = "exec platform (linux_amd64) -> its instrumented SDK repository (a sibling)"),
+        "go_toolchains": attr.label(doc = "rules_go's @go_toolchains//:BUILD.bazel: only the exec platforms it lists"),
+    },
+    doc = "Go toolchains of the instrumented SDKs, guarded by sdk_name (never a default).",
 )
 
-def declare_instrumented_toolchains(sdk_repo, exec_goos, exec_goarch):
-    """toolchain() targets for every platform rules_go knows, selected only by
-    `--@io_bazel_rules_go//go/toolchain:sdk_name=skywago_instrumented` (set by the aspect's
-    transition, never by hand)."""
-    native.config_setting(
-        name = "selected",
-        flag_values = {Label("@io_bazel_rules_go//go/toolchain:sdk_name"): INSTRUMENTED_SDK_NAME},
-    )
+def declare_instrumented_toolchains(name, sdk_repo, exec_goos, exec_goarch):
+    """toolchain() targets running on exec_goos/exec_goarch for every target platform rules_go
+    knows, selected only by `--@io_bazel_rules_go//go/toolchain:sdk_name=skywago_instrumented`
+    (set by the aspect's transition, never by hand)."""
     for p in PLATFORMS:
         if p.cgo:
             continue
         native.toolchain(
-            name = "go_" + p.name,
+            name = "{}_go_{}".format(name, p.name),
             toolchain_type = Label("@io_bazel_rules_go//go:toolchain"),
             exec_compatible_with = [Label(GOOS_CONSTRAINTS[exec_goos]), Label(GOARCH_CONSTRAINTS[exec_goarch])],
             target_compatible_with = [

@@ -89,8 +89,8 @@ def examples() -> list[pathlib.Path]:
     return sorted(d for d in EXAMPLES.iterdir() if (d / "go.mod").is_file())
 
 
-def bazel(*args: str, capture: bool = True) -> str:
-    done = subprocess.run([str(BAZEL_SH), str(WS), *args], text=True,
+def bazel(*args: str, capture: bool = True, ws: pathlib.Path = WS) -> str:
+    done = subprocess.run([str(BAZEL_SH), str(ws), *args], text=True,
                           stdout=subprocess.PIPE if capture else None, stderr=subprocess.PIPE)
     if done.returncode != 0:
         sys.exit(f"bazel {' '.join(args)} failed:\n{done.stderr[-4000:]}")
@@ -183,11 +183,11 @@ def _write(path: pathlib.Path, text: str) -> bool:
 
 # --- gazelle ------------------------------------------------------------------------------------
 
-def gazelle_tools() -> tuple[str, str]:
+def gazelle_tools(ws: pathlib.Path = WS) -> tuple[str, str]:
     """(gazelle binary, repository config) inside the chroot: what go_deps itself builds and
-    writes (@bazel_gazelle_go_repository_tools, @bazel_gazelle_go_repository_config), made by
-    asking Bazel for them."""
-    output_base = bazel("info", "output_base").strip()
+    writes (@bazel_gazelle_go_repository_tools, @bazel_gazelle_go_repository_config) for the
+    workspace ws, made by asking Bazel for them."""
+    output_base = bazel("info", "output_base", ws=ws).strip()
     root = chroot_root()
     external = root / output_base.lstrip("/") / "external"
 
@@ -198,9 +198,9 @@ def gazelle_tools() -> tuple[str, str]:
     # Fetching the two repositories (a query of their targets) evaluates go_deps (all the
     # examples' go.mod files: a new example's modules are in the config) and builds gazelle from
     # its vendored sources (once).
-    mapping = bazel("mod", "dump_repo_mapping", "gazelle~")
+    mapping = bazel("mod", "dump_repo_mapping", "gazelle~", ws=ws)
     names = dict(re.findall(r'"(bazel_gazelle_go_repository_(?:tools|config))":\s*"([^"]+)"', mapping))
-    bazel("query", " + ".join(f"@@{names[n]}//:all" for n in sorted(names)))
+    bazel("query", " + ".join(f"@@{names[n]}//:all" for n in sorted(names)), ws=ws)
     tools, config = find("bazel_gazelle_go_repository_tools"), find("bazel_gazelle_go_repository_config")
     if not tools or not config:
         sys.exit(f"gazelle's tools/config repositories not found under {external}")
@@ -208,12 +208,16 @@ def gazelle_tools() -> tuple[str, str]:
     return inside(tools / "bin" / "gazelle"), inside(config / "WORKSPACE")
 
 
-def run_gazelle(app: pathlib.Path, gazelle: str, repo_config: str) -> None:
-    root = chroot_root()
-    cmd = [gazelle, "update", f"-repo_root={app}", f"-repo_config={repo_config}", "-bzlmod",
-           "-go_naming_convention=import", "-go_naming_convention_external=import", str(app)]
-    done = subprocess.run(["chroot", str(root), "/usr/bin/env", "-i", "PATH=/usr/bin:/bin", "HOME=/root", *cmd],
+def gazelle_run(repo_root: pathlib.Path, gazelle: str, repo_config: str, *args: str) -> subprocess.CompletedProcess:
+    """`gazelle update` in the chroot, with this repository's conventions, and args (flags, dirs)."""
+    cmd = [gazelle, "update", f"-repo_root={repo_root}", f"-repo_config={repo_config}", "-bzlmod",
+           "-go_naming_convention=import", "-go_naming_convention_external=import", *args]
+    return subprocess.run(["chroot", str(chroot_root()), "/usr/bin/env", "-i", "PATH=/usr/bin:/bin", "HOME=/root", *cmd],
                           capture_output=True, text=True)
+
+
+def run_gazelle(app: pathlib.Path, gazelle: str, repo_config: str) -> None:
+    done = gazelle_run(app, gazelle, repo_config, str(app))
     if done.returncode != 0:
         sys.exit(f"gazelle failed on {app}:\n{done.stdout}\n{done.stderr}")
     if done.stderr.strip():
