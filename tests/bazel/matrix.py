@@ -4,9 +4,10 @@ tests/bazel/matrix.sh runs this. Each case prints what it checked and how long i
     matrix.py [CASE...]          (default: every case; root, after scripts/bazel/setup.sh)
 
 Cases:
-  go-1.25.14  the workspace of tests/bazel/versions with its go_sdk.download switched to Go 1.25.14
-              and nothing else: skywago declares no SDK of its own, so the instrumented program
-              is built with Go 1.25.14 (what `go version` reads in the binary), as is the plain
+  go-1.26.0   the workspace of tests/bazel/versions with its go_sdk.download switched to Go 1.26.0
+              (CI: 1.26.8; an older minor cannot build it: its golang.org/x/sys v0.48.0 needs
+              go >= 1.26.0) and nothing else: skywago declares no SDK of its own, so the instrumented program
+              is built with Go 1.26.0 (what `go version` reads in the binary), as is the plain
               one, and it traces (mux's route span, skywago.config's [agent] defaults).
   arm64       --platforms=@rules_go//go/toolchain:linux_arm64: a cross build of the instrumented
               program (on the linux_amd64 host's instrumented SDK); the ELF machine is AArch64;
@@ -132,7 +133,7 @@ def case_arm64() -> None:
 
 
 CASES = {
-    "go-1.25.14": lambda: case_go("1.25.14"),
+    "go-1.26.0": lambda: case_go("1.26.0"),
     "arm64": case_arm64,
 }
 
