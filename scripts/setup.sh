@@ -9,7 +9,10 @@ if [ ! -x "$venv/bin/python" ]; then
   "$python" -m venv "$venv" >&2
 fi
 stamp="$venv/.skywago-installed"
-if [ ! -f "$stamp" ] || [ "$repo/pyproject.toml" -nt "$stamp" ]; then
+# (The editable install copies the sh launcher into the venv's bin: a changed launcher reinstalls.)
+if [ ! -f "$stamp" ] || [ "$repo/pyproject.toml" -nt "$stamp" ] ||
+   ! cmp -s "$repo/skywago/bin/skywago" "$venv/bin/skywago" ||
+   ! cmp -s "$repo/skywago/bin/skywago-toolexec" "$venv/bin/skywago-toolexec"; then
   "$venv/bin/python" -m pip install -q --disable-pip-version-check -e "$repo[test]" >&2
   touch "$stamp"
 fi

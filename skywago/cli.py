@@ -1,13 +1,15 @@
 """The `skywago` command.
 
-    skywago toolexec TOOL ARGS...        the -toolexec program (Python; see also `skywago shim`)
-    skywago shim                         print the path of the fast sh toolexec shim
+    skywago toolexec TOOL ARGS...        the -toolexec program (also: skywago-toolexec TOOL ARGS...)
+    skywago shim                         print the path of a one-word toolexec program (the same)
     skywago go build|install|run|test .. the go command with skywago set
     skywago explain [go flags] PACKAGES  what would be instrumented in each package, and why
     skywago trace FILE                   render a file-reporter output as trace trees
     skywago version
 
-`toolexec` is dispatched before anything heavy is imported: it runs hundreds of times a build.
+The installed `skywago` is a sh launcher (skywago/bin/skywago) that decides most tool calls itself
+and starts this Python side (`skywago-py`) only when it must. Here too, `toolexec` is dispatched
+before anything heavy is imported.
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ def main(argv: list[str] | None = None) -> None:
         from skywago.toolexec import dispatch
 
         sys.exit(dispatch.run(argv[2:]))
+    if len(argv) > 1 and argv[1] == "_launcher-state":  # the launcher's own (launcher.py)
+        from skywago.toolexec import launcher
+
+        sys.exit(launcher.main(argv[2:]))
     try:
         sys.exit(_run_command(argv))
     except BrokenPipeError:  # `skywago trace f | head`: the reader left; not an error

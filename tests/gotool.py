@@ -7,6 +7,7 @@ import pathlib
 import shutil
 import subprocess
 import sys
+import sysconfig
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 TESTDATA = REPO / "tests" / "testdata"
@@ -24,6 +25,51 @@ def shim_path(cache_dir: pathlib.Path | None = None) -> str:
     from skywago.toolexec import shim
 
     return shim.install(str(cache_dir) if cache_dir else None)
+
+
+# The documented ways of building with skywago (README "Using it"); tests of the front door's
+# behaviour and cache keys run over all of them.
+FORMS = ("toolexec", "short", "goflags", "driver", "shim")
+
+
+def installed_bin() -> pathlib.Path:
+    """The directory holding the installed `skywago` launcher (scripts/setup.sh's venv). It must
+    be the checkout's launcher: an editable install copies it at install time."""
+    scripts = pathlib.Path(sysconfig.get_path("scripts"))
+    for name in ("skywago", "skywago-toolexec"):
+        installed, source = scripts / name, REPO / "skywago" / "bin" / name
+        if not installed.is_file() or installed.read_bytes() != source.read_bytes():
+            raise AssertionError(f"{installed} is not {source}: run scripts/setup.sh")
+    return scripts
+
+
+def with_launcher_on_path(env: dict[str, str], bin_dir: pathlib.Path | None = None) -> dict[str, str]:
+    """env with the installed `skywago` commands first on PATH, as a user has them."""
+    bin_dir = bin_dir or installed_bin()
+    return dict(env, PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', os.environ.get('PATH', ''))}")
+
+
+def build(form: str, pkg_dir, output, env=None, flags=(), check=True, bin_dir=None, shim=None):
+    """`go build [flags] -o output .` in pkg_dir, instrumented through one of FORMS:
+    toolexec  go build -toolexec="skywago toolexec"
+    short     go build -toolexec=skywago-toolexec
+    goflags   GOFLAGS=-toolexec=skywago-toolexec go build
+    driver    skywago go build
+    shim      go build -toolexec="$(skywago shim)"   (shim: a shim path other than this checkout's)
+    bin_dir: where the launcher is installed (default: this venv's)."""
+    env = with_launcher_on_path(env or go_env(), bin_dir)
+    if form == "shim":
+        return go_build(pkg_dir, output, toolexec=shim or shim_path(), env=env, flags=flags, check=check)
+    if form == "toolexec":
+        return go_build(pkg_dir, output, toolexec="skywago toolexec", env=env, flags=flags, check=check)
+    if form == "short":
+        return go_build(pkg_dir, output, toolexec="skywago-toolexec", env=env, flags=flags, check=check)
+    if form == "goflags":
+        env["GOFLAGS"] = f"{env.get('GOFLAGS', '')} -toolexec=skywago-toolexec".strip()
+        return go_build(pkg_dir, output, env=env, flags=flags, check=check)
+    if form == "driver":
+        return run(["skywago", "go", "build", *flags, "-o", str(output), "."], cwd=pkg_dir, env=env, check=check)
+    raise ValueError(f"unknown form {form!r}")
 
 
 def copy_testdata(name: str, dest: pathlib.Path) -> pathlib.Path:

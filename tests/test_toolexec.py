@@ -1,4 +1,6 @@
-"""The toolexec front door with the real Go toolchain: behaviour, caching, invalidation."""
+"""The toolexec front door with the real Go toolchain: behaviour, caching, invalidation — through
+every documented form of it (gotool.FORMS: `-toolexec "skywago toolexec"`, `skywago-toolexec`,
+GOFLAGS, `skywago go build`, the shim)."""
 
 import os
 import pathlib
@@ -22,9 +24,14 @@ def shim():
     return gotool.shim_path()
 
 
-def test_instrumented_program_behaves_like_plain(hello, shim, tmp_path):
+@pytest.fixture(params=gotool.FORMS)
+def form(request):
+    return request.param
+
+
+def test_instrumented_program_behaves_like_plain(hello, form, tmp_path):
     gotool.go_build(hello, tmp_path / "plain")
-    gotool.go_build(hello, tmp_path / "inst", toolexec=shim)
+    gotool.build(form, hello, tmp_path / "inst")
     env = gotool.go_env(SW_AGENT_REPORTER_TYPE="none")
     for args in ([], ["exit3"]):
         plain = subprocess.run([tmp_path / "plain", *args], capture_output=True, text=True, env=env)
@@ -42,45 +49,94 @@ def test_python_entry_point_works_too(hello, tmp_path):
     assert done.stdout == "ALPHA! BETA! GAMMA!\n"
 
 
-def test_second_build_compiles_nothing(hello, shim, tmp_path):
-    gotool.go_build(hello, tmp_path / "a", toolexec=shim)
-    again = gotool.go_build(hello, tmp_path / "a", toolexec=shim, flags=["-x"])
+def test_second_build_compiles_nothing(hello, form, tmp_path):
+    gotool.build(form, hello, tmp_path / "a")
+    again = gotool.build(form, hello, tmp_path / "a", flags=["-x"])
     assert gotool.compiles_in(again.stderr) == []
+    assert gotool.links_in(again.stderr) == 0
 
 
-def test_plain_and_instrumented_builds_never_share_archives(hello, shim, tmp_path):
+def test_plain_and_instrumented_builds_never_share_archives(hello, form, tmp_path):
     """Untagged, the go command would hand a plain build the instrumented binary."""
-    gotool.go_build(hello, tmp_path / "inst", toolexec=shim)
+    gotool.build(form, hello, tmp_path / "inst")
     gotool.go_build(hello, tmp_path / "plain")
     assert b"skywago.dev/agent" in (tmp_path / "inst").read_bytes()
     assert b"skywago.dev/agent" not in (tmp_path / "plain").read_bytes()
-    gotool.go_build(hello, tmp_path / "inst2", toolexec=shim)
+    gotool.build(form, hello, tmp_path / "inst2")
     assert b"skywago.dev/agent" in (tmp_path / "inst2").read_bytes()
 
 
-def test_agent_config_change_relinks_without_compiling(hello, shim, tmp_path):
+def test_agent_config_change_relinks_without_compiling(hello, form, tmp_path):
     config = tmp_path / "skywago.toml"
-    config.write_text('[agent]\nSW_AGENT_NAME = "first"\n')
+    config.write_text(f'[agent]\nSW_AGENT_NAME = "first-{form}"\n')
     env = gotool.go_env(SKYWAGO_CONFIG=str(config))
-    gotool.go_build(hello, tmp_path / "bin", toolexec=shim, env=env)
-    config.write_text('[agent]\nSW_AGENT_NAME = "second"\n')
-    again = gotool.go_build(hello, tmp_path / "bin", toolexec=shim, env=env, flags=["-x"])
+    gotool.build(form, hello, tmp_path / "bin", env=env)
+    config.write_text(f'[agent]\nSW_AGENT_NAME = "second-{form}"\n')
+    again = gotool.build(form, hello, tmp_path / "bin", env=env, flags=["-x"])
     assert gotool.compiles_in(again.stderr) == []
     assert gotool.links_in(again.stderr) == 1
+    assert _baked_name(tmp_path / "bin") == f"second-{form}"
 
 
-def test_rule_config_change_recompiles_what_it_must(hello, shim, tmp_path):
+def _baked_name(binary) -> str:
+    """The service name the binary reports under without SW_AGENT_NAME in its environment."""
+    out = binary.parent / "name.json"
+    subprocess.run([binary], env=gotool.go_env(SW_AGENT_REPORTER_FILE_PATH=str(out)), check=True,
+                   capture_output=True)
+    import traces
+    return traces.read_segments(out)[0]["service"]
+
+
+def _config(form: str, build: str = "") -> str:
+    """A config whose compile fingerprint is this form's own: the forms run one after another on
+    one go cache, and each must rebuild by itself what a change affects."""
+    return f'[build]\n{build}\n[build.module_versions]\n"example.invalid/{form}" = "v0.0.1"\n'
+
+
+def test_rule_config_change_recompiles_what_it_must(hello, form, tmp_path):
     config = tmp_path / "skywago.toml"
     env = gotool.go_env(SKYWAGO_CONFIG=str(config))
-    config.write_text("[build]\ndisable = []\n")
-    gotool.go_build(hello, tmp_path / "bin", toolexec=shim, env=env)
-    config.write_text('[build]\ndisable = ["span-annotation"]\n')
-    again = gotool.go_build(hello, tmp_path / "bin", toolexec=shim, env=env, flags=["-x"])
+    config.write_text(_config(form, "disable = []"))
+    gotool.build(form, hello, tmp_path / "bin", env=env)
+    config.write_text(_config(form, 'disable = ["span-annotation"]'))
+    again = gotool.build(form, hello, tmp_path / "bin", env=env, flags=["-x"])
     assert "main" in gotool.compiles_in(again.stderr)
+    # and back: the first configuration's archives come from the cache again
+    config.write_text(_config(form, "disable = []"))
+    back = gotool.build(form, hello, tmp_path / "bin", env=env, flags=["-x"])
+    assert gotool.compiles_in(back.stderr) == []
+
+
+def test_strict_mode_is_part_of_the_key(hello, form, tmp_path):
+    config = tmp_path / "skywago.toml"
+    config.write_text(_config(form))
+    gotool.build(form, hello, tmp_path / "bin", env=gotool.go_env(SKYWAGO_CONFIG=str(config)))
+    strict = gotool.build(form, hello, tmp_path / "bin", env=gotool.go_env(SKYWAGO_CONFIG=str(config), SKYWAGO_STRICT="1"),
+                          flags=["-x"])
+    assert "main" in gotool.compiles_in(strict.stderr)
+
+
+def test_edited_user_plugin_rebuilds(hello, form, tmp_path):
+    """An edit in a plugin folder of SKYWAGO_PLUGIN_PATH changes what the next build compiles,
+    with no -a and nothing else touched."""
+    import test_plugin_format
+
+    root = tmp_path / "my-plugins"
+    advice = test_plugin_format.write_plugin(root, "greeter").parent / "advice.go"
+    env = gotool.go_env(SKYWAGO_PLUGIN_PATH=str(root),
+                        SKYWAGO_CONFIG=str(test_plugin_format._version_config(tmp_path)))
+    gotool.build(form, hello, tmp_path / "bin", env=env)
+    run = lambda: subprocess.run([tmp_path / "bin"], capture_output=True, text=True,
+                                 env=gotool.go_env(SW_AGENT_REPORTER_TYPE="none")).stdout
+    assert run() == "HI-ALPHA! HI-BETA! HI-GAMMA!\n"
+    advice.write_text(advice.read_text().replace('"hi-"', '"yo-"'))
+    gotool.build(form, hello, tmp_path / "bin", env=env)
+    assert run() == "YO-ALPHA! YO-BETA! YO-GAMMA!\n"
 
 
 def test_changed_rule_code_invalidates(hello, tmp_path):
-    """Editing a template (as a rule change would) changes the tag and rebuilds; no -a needed."""
+    """Editing a template (as a rule change would) changes the tag and rebuilds; no -a needed.
+    (The shim of a copy of the package; test_install.py does it for an installed skywago.)"""
     copy = tmp_path / "pkg"
     shutil.copytree(gotool.REPO / "skywago", copy / "skywago",
                     ignore=shutil.ignore_patterns("__pycache__"))
@@ -99,11 +155,24 @@ def test_changed_rule_code_invalidates(hello, tmp_path):
     assert "main" in gotool.compiles_in(again.stderr)
 
 
-def test_version_line_is_tagged(shim):
-    compile_tool = subprocess.run(["go", "env", "GOTOOLDIR"], capture_output=True, text=True).stdout.strip() + "/compile"
-    real = subprocess.run([compile_tool, "-V=full"], capture_output=True, text=True).stdout.strip()
-    tagged = subprocess.run([shim, compile_tool, "-V=full"], capture_output=True, text=True).stdout.strip()
-    assert tagged.startswith(real + " skywago=")
+@pytest.mark.parametrize("tool", ["compile", "link", "asm"])
+@pytest.mark.parametrize("settings", [{}, {"SKYWAGO_STRICT": "1"}, {"config": '[agent]\nSW_AGENT_NAME = "x"\n'}])
+def test_version_line_is_tagged_as_python_tags_it(shim, tool, settings, tmp_path):
+    """The launcher's answers (cached per tool, computed without Python) are Python's, exactly."""
+    path = subprocess.run(["go", "env", "GOTOOLDIR"], capture_output=True, text=True).stdout.strip() + "/" + tool
+    extra = dict(settings)
+    if "config" in extra:
+        (tmp_path / "c.toml").write_text(extra.pop("config"))
+        extra["SKYWAGO_CONFIG"] = str(tmp_path / "c.toml")
+    env = gotool.with_launcher_on_path(gotool.go_env(**extra))
+    real = subprocess.run([path, "-V=full"], capture_output=True, text=True).stdout.strip()
+    python = subprocess.run([sys.executable, "-m", "skywago", "toolexec", path, "-V=full"], env=env,
+                            capture_output=True, text=True, check=True).stdout
+    assert python.startswith(real + " skywago=")
+    for command in (["skywago", "toolexec"], ["skywago-toolexec"], [shim]):
+        for _ in range(2):  # computing the state, then reading it
+            answer = subprocess.run([*command, path, "-V=full"], env=env, capture_output=True, text=True)
+            assert (answer.returncode, answer.stdout, answer.stderr) == (0, python, "")
 
 
 def test_keep_dir_holds_rewritten_sources(hello, shim, tmp_path):
@@ -116,11 +185,16 @@ def test_keep_dir_holds_rewritten_sources(hello, shim, tmp_path):
     assert (keep / "runtime" / "skywago_runtime.go").exists()
 
 
-def test_driver_builds_and_passes_flags(hello, tmp_path):
-    done = subprocess.run([sys.executable, "-m", "skywago", "go", "build", "-o", str(tmp_path / "bin"), "-ldflags=-s", "."],
-                          cwd=hello, capture_output=True, text=True, env=gotool.go_env())
+@pytest.mark.parametrize("driver", [["skywago"], [sys.executable, "-m", "skywago"]], ids=["launcher", "python"])
+def test_driver_builds_and_passes_flags(hello, tmp_path, driver):
+    env = gotool.with_launcher_on_path(gotool.go_env())
+    done = subprocess.run([*driver, "go", "build", "-o", str(tmp_path / "bin"), "-ldflags=-s", "."],
+                          cwd=hello, capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     assert b"skywago.dev/agent" in (tmp_path / "bin").read_bytes()
+    refused = subprocess.run([*driver, "go", "build", "-toolexec=x", "."], cwd=hello, capture_output=True,
+                             text=True, env=env)
+    assert refused.returncode == 2 and "skywago go sets -toolexec itself" in refused.stderr
 
 
 def test_explain_lists_rules_and_reasons(hello):
@@ -145,3 +219,20 @@ def test_go_test_and_cgo_through_the_driver(tmp_path):
     import traces
     (segment,) = traces.read_segments(out)
     assert segment["service"] == "cg.test" and segment["spans"][0]["operationName"] == "main.compute"
+
+
+def test_cached_version_line_follows_the_toolchain(tmp_path):
+    """The launcher caches each tool's own -V=full line; a toolchain replaced in place by another
+    release (unpacked with its old mtimes, as tar does) is asked again, never answered from the cache."""
+    goroot = tmp_path / "go"
+    tool = goroot / "pkg" / "tool" / "linux_amd64" / "compile"
+    tool.parent.mkdir(parents=True)
+    env = gotool.with_launcher_on_path(gotool.go_env(GOROOT=str(goroot)))
+    for release in ("go1.99.1", "go1.99.2"):
+        (goroot / "VERSION").write_text(f"{release}\ntime 2020-01-01T00:00:00Z\n")
+        tool.write_text(f"#!/bin/sh\necho 'compile version {release}'\n")
+        tool.chmod(0o755)
+        os.utime(tool, (1_000_000_000, 1_000_000_000))  # 2001: older than any cache entry
+        for _ in range(2):
+            answer = subprocess.run(["skywago", "toolexec", str(tool), "-V=full"], env=env, capture_output=True, text=True)
+            assert answer.stdout.startswith(f"compile version {release} skywago="), answer.stderr

@@ -1,7 +1,8 @@
 """Which tool calls need Python's heavy path. Imports nothing heavy: this runs on every call.
 
-The generated sh shim (shim.py) makes the same decision without starting Python at all; both
-take their target list from target_import_paths().
+The sh launcher (skywago/bin/skywago: the `skywago` command, `skywago-toolexec` and the shim)
+makes the same decision without starting Python at all; both take their target list from
+target_import_paths() (the launcher through its state, launcher.py).
 """
 
 from __future__ import annotations
