@@ -1,9 +1,20 @@
-"""Build-time cost of skywago: cold build and no-change rebuild, plain vs instrumented, measured
-in the same run (alternating, fresh GOCACHE per cold build). Prints medians and ratios.
+"""Build-time cost of skywago, per invocation form: cold build and no-change rebuild, each form
+against plain `go build` measured in the same round (the machines are shared and noisy).
 
-    python benchmarks/build_speed.py [--app examples/demo] [--runs 3] [--toolexec shim|python]
+    .venv/bin/python benchmarks/build_speed.py [--app benchmarks/apps/stdlibheavy] [--app examples/grpcchain]
+        [--form toolexec --form shim ...] [--runs 5] [--warm 5]
 
-Goals (issue 2): cold <= 1.15x, no-change rebuild <= 1.10x.
+Forms (default: all but python): toolexec = go build -toolexec="skywago toolexec"; short =
+-toolexec=skywago-toolexec; goflags = GOFLAGS=-toolexec=skywago-toolexec; driver = skywago go
+build; shim = -toolexec="$(skywago shim)"; python = -toolexec="python -m skywago toolexec" (the
+Python entry point without the launcher, for reference). The `skywago` commands are the ones
+installed beside this Python (scripts/setup.sh's venv).
+
+Each round builds every variant (plain and the forms, in an order rotated per round): a cold build
+with an empty GOCACHE, one settling rebuild, then --warm no-change rebuilds (their median is the
+round's figure). A form's ratio in a round is its time over plain's time in the same round; the
+report gives the median ratio and the spread (min-max) over rounds, and the load (uptime).
+Goals (issue 11): cold <= 1.10x, no-change rebuild <= 1.05x.
 """
 
 from __future__ import annotations
@@ -11,53 +22,96 @@ from __future__ import annotations
 import argparse
 import os
 import pathlib
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
+
+from measure import go_env, go_version, launcher_bin, load, spread, timed
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+
+FORMS = ("toolexec", "short", "goflags", "driver", "shim", "python")
+DEFAULT_FORMS = FORMS[:-1]
 
 
-def timed(cmd, cwd, env) -> float:
-    start = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+def command(form: str, out: str, shim: str, base_env: dict) -> tuple[list[str], dict]:
+    """The build command and environment of one variant."""
+    env = dict(base_env)
+    build = ["go", "build"]
+    if form == "toolexec":
+        build.append("-toolexec=skywago toolexec")
+    elif form == "short":
+        build.append("-toolexec=skywago-toolexec")
+    elif form == "goflags":
+        env["GOFLAGS"] = f"{env.get('GOFLAGS', '')} -toolexec=skywago-toolexec".strip()
+    elif form == "driver":
+        build = ["skywago", "go", "build"]
+    elif form == "shim":
+        build.append(f"-toolexec={shim}")
+    elif form == "python":
+        build.append(f"-toolexec={sys.executable} -m skywago toolexec")
+    elif form != "plain":
+        raise ValueError(form)
+    return [*build, "-o", out, "."], env
+
+
+def bench_app(app: pathlib.Path, forms: list[str], runs: int, warm: int, shim: str, base_env: dict, tmp: str):
+    variants = ["plain", *forms]
+    cold: dict[str, list[float]] = {v: [] for v in variants}
+    rebuild: dict[str, list[float]] = {v: [] for v in variants}
+    loads = [load()]
+    for run in range(runs):
+        order = variants[run % len(variants):] + variants[: run % len(variants)]
+        for variant in order:
+            cache = os.path.join(tmp, f"cache-{variant}")
+            shutil.rmtree(cache, ignore_errors=True)
+            cmd, env = command(variant, os.path.join(tmp, f"bin-{variant}"), shim, dict(base_env, GOCACHE=cache))
+            cold[variant].append(timed(cmd, app, env))
+            timed(cmd, app, env)  # settle
+            rebuild[variant].append(statistics.median(timed(cmd, app, env) for _ in range(warm)))
+        loads.append(load())
+        print(f"  round {run + 1}/{runs} done ({loads[-1]})", file=sys.stderr)
+    return cold, rebuild, loads
+
+
+def report(app: str, cold, rebuild, loads, forms, runs, warm):
+    print(f"\n{app}: {runs} rounds, {warm} no-change rebuilds per round; {loads[0]} at start, {loads[-1]} at end")
+    print(f"{'':10}{'cold build s':>26}{'ratio':>26}{'no-change rebuild s':>28}{'ratio':>26}")
+    for variant in ["plain", *forms]:
+        row = f"{variant:10}{spread(cold[variant]):>26}"
+        if variant == "plain":
+            row += f"{'':>26}{spread(rebuild[variant]):>28}"
+        else:
+            ratios_cold = [c / p for c, p in zip(cold[variant], cold["plain"])]
+            ratios_warm = [c / p for c, p in zip(rebuild[variant], rebuild["plain"])]
+            row += f"{spread(ratios_cold):>26}{spread(rebuild[variant]):>28}{spread(ratios_warm):>26}"
+        print(row)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--app", default="examples/demo")
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--toolexec", choices=["shim", "python"], default="shim")
+    parser.add_argument("--app", action="append", help="app directory (repeatable); default: the stdlib-heavy app and examples/grpcchain")
+    parser.add_argument("--form", action="append", choices=FORMS, help="form to measure (repeatable); default: all but python")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--warm", type=int, default=5)
     args = parser.parse_args()
+    forms = args.form or list(DEFAULT_FORMS)
+    apps = args.app or ["benchmarks/apps/stdlibheavy", "examples/grpcchain"]
 
-    from skywago.toolexec import shim
-
-    toolexec = shim.install() if args.toolexec == "shim" else f"{sys.executable} -m skywago toolexec"
-    app = REPO / args.app
-    base_env = {k: v for k, v in os.environ.items() if not k.startswith("SKYWAGO_")}
-    base_env.update(GOFLAGS="-buildvcs=false", GOTOOLCHAIN="local")
-    variants = {"plain": [], "skywago": [f"-toolexec={toolexec}"]}
-    cold = {name: [] for name in variants}
-    warm = {name: [] for name in variants}
-    with tempfile.TemporaryDirectory() as tmp:
-        for run in range(args.runs):
-            for name, extra in variants.items():
-                env = dict(base_env, GOCACHE=os.path.join(tmp, f"cache-{name}-{run}"))
-                out = os.path.join(tmp, f"bin-{name}")
-                cmd = ["go", "build", *extra, "-o", out, "."]
-                cold[name].append(timed(cmd, app, env))
-                timed(cmd, app, env)  # settle
-                warm[name].extend(timed(cmd, app, env) for _ in range(3))
-    print(f"app: {args.app}  go: {subprocess.run(['go', 'env', 'GOVERSION'], capture_output=True, text=True).stdout.strip()}"
-          f"  toolexec: {args.toolexec}  runs: {args.runs}  cores: {os.cpu_count()}")
-    print(f"{'':24}{'plain':>10}{'skywago':>10}{'ratio':>8}")
-    for label, data in (("cold build (s)", cold), ("no-change rebuild (s)", warm)):
-        plain, inst = statistics.median(data["plain"]), statistics.median(data["skywago"])
-        print(f"{label:24}{plain:10.3f}{inst:10.3f}{inst / plain:8.3f}")
+    bin_dir = launcher_bin()
+    base_env = go_env()
+    shim = subprocess.run([os.path.join(bin_dir, "skywago"), "shim"], capture_output=True, text=True, check=True,
+                          env=base_env).stdout.strip()
+    print(f"go {go_version(base_env)}, {os.cpu_count()} cores; forms: {', '.join(forms)}; "
+          f"medians [min-max] over rounds; ratios against plain of the same round")
+    for app in apps:
+        app_dir = REPO / app
+        subprocess.run(["go", "mod", "download"], cwd=app_dir, env=base_env, check=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            cold, rebuild, loads = bench_app(app_dir, forms, args.runs, args.warm, shim, base_env, tmp)
+        report(app, cold, rebuild, loads, forms, args.runs, args.warm)
     return 0
 
 

@@ -21,7 +21,14 @@ def run(argv: list[str]) -> int:
     if not argv:
         sys.stderr.write("usage: skywago toolexec TOOL [ARGS...]\n")
         return 2
-    tool, args = argv[0], argv[1:]
+    status = _run(argv[0], argv[1:])
+    from skywago.toolexec import stats
+
+    stats.record(argv[0], status)
+    return status
+
+
+def _run(tool: str, args: list[str]) -> int:
     name = tool_name(tool)
     if args[:1] == ["-V=full"]:
         from skywago.toolexec import version
@@ -41,6 +48,9 @@ def run(argv: list[str]) -> int:
 def hand_off(tool: str, args: list[str]):
     """Replace this process with the real tool. execvp, not execv: Go >= 1.23 sends a bare
     `gcc` through toolexec and expects a PATH lookup."""
+    from skywago.toolexec import stats
+
+    stats.record(tool)
     sys.stdout.flush()
     sys.stderr.flush()
     os.execvp(tool, [tool, *args])

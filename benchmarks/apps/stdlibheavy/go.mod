@@ -1,0 +1,3 @@
+module example.com/stdlibheavy
+
+go 1.22
