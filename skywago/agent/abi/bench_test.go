@@ -1,0 +1,106 @@
+package abi
+
+import (
+	"net/http"
+	"path/filepath"
+	"testing"
+	"time"
+	"unsafe"
+
+	"skywago.dev/agent/core"
+)
+
+// What a span costs an instrumented package: every call goes through the ABI table, as the
+// plugins' advice makes them, with the default (file) reporter running and writing to a file.
+// Figures: benchmarks/runtime_overhead.py (goal in issue 11: <= 250 ns and <= 2 allocations).
+
+// benchGLS is a one-goroutine GLS as cheap as the runtime's (two field accesses; the runtime's
+// are linkname calls).
+type benchGLS struct{ context, inherited unsafe.Pointer }
+
+func (g *benchGLS) GetContext() unsafe.Pointer    { return g.context }
+func (g *benchGLS) SetContext(p unsafe.Pointer)   { g.context = p }
+func (g *benchGLS) GetInherited() unsafe.Pointer  { return g.inherited }
+func (g *benchGLS) SetInherited(p unsafe.Pointer) { g.inherited = p }
+
+func startBench(b *testing.B) *TracerABI {
+	b.Helper()
+	core.SetGLS(core.NewGoroutineIDGLS()) // the reporter's goroutine starts with this one
+	cfg := core.DefaultConfig()
+	cfg.ReporterType = "file"
+	cfg.FilePath = filepath.Join(b.TempDir(), "segments.json")
+	core.Start(cfg)
+	core.SetGLS(&benchGLS{})
+	b.Cleanup(func() { core.Shutdown(time.Second) })
+	return New()
+}
+
+// An incoming request's headers, with the sw8 of a sampled caller.
+func incoming() http.Header {
+	h := http.Header{}
+	h.Set("sw8", "1-MTIzNDU2Nzg5MGFiY2RlZg==-ZmVkY2JhMDk4NzY1NDMyMQ==-3-Y2FsbGVy-aW5zdGFuY2U=-L2NoZWNrb3V0-MTI3LjAuMC4xOjgwODE=")
+	return h
+}
+
+// BenchmarkSpanEntry: a server's Entry span, sw8 extracted, component, layer and three tags; each
+// one a whole segment handed to the reporter.
+func BenchmarkSpanEntry(b *testing.B) {
+	t := startBench(b)
+	h := incoming()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s := t.StartSpan(0, "GET:/price", "", h.Get, nil)
+		httpSpan(t, s, 5004)
+		t.End(s)
+	}
+}
+
+// httpSpan does what the net/http plugin's advice does to a span: component, layer, three tags.
+func httpSpan(t *TracerABI, s any, component int32) {
+	t.SetComponent(s, component)
+	t.SetLayer(s, 3)
+	t.SetTag(s, "http.method", "GET")
+	t.SetTag(s, "url", "http://127.0.0.1:8082/price?item=tea")
+	t.SetTag(s, "http.status_code", "200")
+}
+
+// inSegment runs span inside an Entry span, opening a fresh one every 256 spans (a segment holds
+// a bounded number) outside the timed region.
+func inSegment(b *testing.B, t *TracerABI, span func()) {
+	root := t.StartSpan(0, "GET:/bench", "", nil, nil)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if i&255 == 255 {
+			b.StopTimer()
+			t.End(root)
+			root = t.StartSpan(0, "GET:/bench", "", nil, nil)
+			b.StartTimer()
+		}
+		span()
+	}
+	b.StopTimer()
+	t.End(root)
+}
+
+// BenchmarkSpanExit: a client's Exit span with sw8 (and sw8-correlation) injected into the
+// outgoing headers, component, layer and three tags.
+func BenchmarkSpanExit(b *testing.B) {
+	t := startBench(b)
+	h := http.Header{}
+	inject := func(k, v string) { h[k] = []string{v} }
+	inSegment(b, t, func() {
+		s := t.StartSpan(1, "GET:/price", "127.0.0.1:8082", nil, inject)
+		httpSpan(t, s, 5005)
+		t.End(s)
+	})
+}
+
+// BenchmarkSpanLocal: a Local span (//skywago:span), nothing else.
+func BenchmarkSpanLocal(b *testing.B) {
+	t := startBench(b)
+	inSegment(b, t, func() {
+		t.End(t.StartSpan(2, "main.price", "", nil, nil))
+	})
+}
