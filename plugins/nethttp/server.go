@@ -17,7 +17,8 @@ func skywagoServerServeHTTPBefore(inv *skywagoInvocation, sh serverHandler, rw *
 		return
 	}
 	t := inv.Tracer
-	span := t.StartSpan(skywagoSpanEntry, r.Method+":"+r.URL.Path, "", r.Header.Get, nil)
+	h := r.Header
+	span := t.StartSpan(skywagoSpanEntry, r.Method+":"+r.URL.Path, "", func(key string) string { return skywagoHeaderValue(h, key) }, nil)
 	if span == nil {
 		return
 	}
@@ -42,6 +43,31 @@ func skywagoServerServeHTTPAfter(inv *skywagoInvocation, sh serverHandler, rw *R
 		t.SetError(inv.Span)
 	}
 	t.End(inv.Span)
+}
+
+// skywagoHeaderValue is h.Get(key) without allocating: Get canonicalizes the agent's lower-case
+// propagation keys ("sw8" -> "Sw8") into a new string on every request; this canonicalizes into
+// a stack buffer, and a map index by string(bytes) does not allocate either.
+func skywagoHeaderValue(h Header, key string) string {
+	var buf [64]byte
+	if len(key) > len(buf) {
+		return h.Get(key)
+	}
+	upper := true
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if upper && 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		} else if !upper && 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+		upper = c == '-'
+	}
+	if v := h[string(buf[:len(key)])]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 func skywagoRequestURL(r *Request) string {
