@@ -41,8 +41,11 @@ def launcher_bin() -> str:
 
 def go_env(**extra: str) -> dict[str, str]:
     """This environment without SKYWAGO_*/SW_* settings, the launcher first on PATH, the local
-    toolchain, no VCS stamping."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SKYWAGO_", "SW_"))}
+    toolchain, no VCS stamping. Python may write its bytecode caches, as it does for users (a
+    PYTHONDONTWRITEBYTECODE of the machine running the benchmark would make every Python call of
+    an editable install compile skywago's modules anew)."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("SKYWAGO_", "SW_")) and k != "PYTHONDONTWRITEBYTECODE"}
     env.update(GOFLAGS="-buildvcs=false", GOTOOLCHAIN="local", PATH=f"{launcher_bin()}{os.pathsep}{os.environ['PATH']}")
     env.update(extra)
     return env

@@ -4,6 +4,7 @@ from SKYWAGO_PLUGIN_PATH (directories separated by ':')."""
 
 from __future__ import annotations
 
+import functools
 import os
 
 ENV_PLUGIN_PATH = "SKYWAGO_PLUGIN_PATH"
@@ -21,3 +22,20 @@ def user_roots() -> list[str]:
 
 def roots() -> list[str]:
     return builtin_root() + [r for r in user_roots() if os.path.isdir(r)]
+
+
+@functools.cache
+def target_packages(plugin_toml: str) -> frozenset[str] | None:
+    """The packages a plugin.toml targets, or None when it cannot be read (the engine reports why
+    when it loads the plugin). Read once per process: selection and the engine both ask."""
+    import tomllib
+
+    try:
+        with open(plugin_toml, "rb") as f:
+            data = tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    targets = data.get("target", [])
+    if not isinstance(targets, list):
+        return None
+    return frozenset(t.get("package", "") for t in targets if isinstance(t, dict)) - {""}

@@ -60,6 +60,7 @@ class GoFile:
         self.content = content
         self.tree = _parser().parse(content)
         self.root = self.tree.root_node
+        self._funcs: list[FuncDecl] | None = None
 
     def check_syntax(self) -> None:
         if not self.root.has_error:
@@ -93,7 +94,14 @@ class GoFile:
                 found[path] = self.text(name_node) if name_node is not None else ""
         return found
 
-    def funcs(self) -> Iterator[FuncDecl]:
+    def funcs(self) -> list[FuncDecl]:
+        """Every top-level function and method, in order; computed once (a parsed file never
+        changes: edits are recorded apart), since every intercept of a package looks them up."""
+        if self._funcs is None:
+            self._funcs = list(self._scan_funcs())
+        return self._funcs
+
+    def _scan_funcs(self) -> Iterator[FuncDecl]:
         children = self.root.children
         for index, decl in enumerate(children):
             if decl.type not in ("function_declaration", "method_declaration"):

@@ -33,6 +33,7 @@ import dataclasses
 import os
 import re
 import tomllib
+from collections.abc import Collection
 
 from skywago.engine import gosource, versions
 
@@ -87,15 +88,22 @@ class Plugin:
     targets: tuple[Target, ...]
 
 
-def load_all(roots: list[str]) -> tuple[list[Plugin], list[PluginError]]:
+def load_all(roots: list[str], packages: Collection[str] | None = None) -> tuple[list[Plugin], list[PluginError]]:
     """Every plugin that loads, and an error for each that does not (a broken plugin is left
-    out; the others still apply)."""
+    out; the others still apply). packages: only the plugins that target one of these (and any
+    whose targets cannot be read, to report why) — checking a plugin's advice costs a parse."""
+    from skywago import plugin_paths
+
     found, errors = [], []
     for root in roots:
         for entry in sorted(os.listdir(root)):
             path = os.path.join(root, entry, "plugin.toml")
             if not os.path.isfile(path):
                 continue
+            if packages is not None:
+                targets = plugin_paths.target_packages(path)
+                if targets is not None and not targets & set(packages):
+                    continue
             try:
                 found.append(load(path))
             except PluginError as err:

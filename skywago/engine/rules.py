@@ -36,13 +36,14 @@ def builtin_rules() -> list[Rule]:
     return [RuntimeRule(), MainRule(), SpanAnnotationRule()]
 
 
-def plugin_rules(roots: list[str] | None = None) -> tuple[list[Rule], list[Exception]]:
-    """One interception rule per plugin target, and the errors of plugins that did not load."""
+def plugin_rules(roots: list[str] | None = None, packages=None) -> tuple[list[Rule], list[Exception]]:
+    """One interception rule per plugin target, and the errors of plugins that did not load.
+    packages: only the plugins that target one of these (see plugins.load_all)."""
     from skywago import plugin_paths
     from skywago.engine import plugins
     from skywago.engine.transforms.intercept import InterceptRule
 
-    loaded, errors = plugins.load_all(plugin_paths.roots() if roots is None else roots)
+    loaded, errors = plugins.load_all(plugin_paths.roots() if roots is None else roots, packages)
     return [InterceptRule(p, t) for p in loaded for t in p.targets], errors
 
 

@@ -6,12 +6,13 @@ call with nothing to do straight to the real tool (selection.py); otherwise rewr
 """
 
 
-def rules_for_build(build_config, on_plugin_error=None):
+def rules_for_build(build_config, on_plugin_error=None, packages=None):
     """The engine's rules for this build, minus those the config disables. A plugin that does not
-    load is left out and handed to on_plugin_error (the front door's failure policy)."""
+    load is left out and handed to on_plugin_error (the front door's failure policy). packages:
+    the rules for these packages only (a compile needs those of its own package)."""
     from skywago.engine.rules import builtin_rules, plugin_rules
 
-    plugins, errors = plugin_rules()
+    plugins, errors = plugin_rules(packages=packages)
     for error in errors:
         if on_plugin_error is not None:
             on_plugin_error(error)

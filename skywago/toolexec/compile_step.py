@@ -54,7 +54,8 @@ def rewrite(tool: str, args: list[str], import_path: str, build_config: config.B
         module_versions=modules.module_versions(parsed.files, import_path, build_config.module_versions),
         linkable_imports=frozenset({BOOT_PACKAGE}) if is_main else frozenset(),
     )
-    result = rewrite_package(pkg, rules_for_build(build_config, on_plugin_error=_plugin_error(build_config)))
+    rules = rules_for_build(build_config, on_plugin_error=_plugin_error(build_config), packages={import_path})
+    result = rewrite_package(pkg, rules)
     if not result.changed:
         raise _Untouched()
 

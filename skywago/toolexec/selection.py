@@ -15,20 +15,12 @@ SPAN_MARKER = b"//skywago:span"
 def target_import_paths() -> frozenset[str]:
     """Packages a rule targets by import path: the runtime and every plugin target. Read from
     the plugin files without loading the engine (this runs on every tool call)."""
-    import tomllib
-
     from skywago import plugin_paths
 
     paths = {"runtime"}
     for root in plugin_paths.roots():
         for entry in os.listdir(root):
-            try:
-                with open(os.path.join(root, entry, "plugin.toml"), "rb") as f:
-                    data = tomllib.load(f)
-            except (OSError, tomllib.TOMLDecodeError):
-                continue  # the engine reports a broken plugin when it loads it
-            paths.update(t.get("package", "") for t in data.get("target", []) if isinstance(t, dict))
-    paths.discard("")
+            paths.update(plugin_paths.target_packages(os.path.join(root, entry, "plugin.toml")) or ())
     return frozenset(paths)
 
 

@@ -1,6 +1,7 @@
 """SKYWAGO_STATS_FILE=PATH: each tool call that reaches Python appends one JSON line to PATH —
-tool, import path, seconds since the process started (interpreter start-up included) and the
-process's peak RSS — just before it hands off to the real tool or returns. For benchmarks
+tool, import path, seconds since the process started (interpreter start-up included), its CPU
+seconds and those of the processes it waited for (the agent's nested build), and its peak RSS —
+just before it hands off to the real tool or returns. For benchmarks
 (benchmarks/big_build.py); nothing is written without the variable."""
 
 from __future__ import annotations
@@ -17,11 +18,15 @@ def record(tool: str, status: int | None = None) -> None:
         return
     import resource
 
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     line = {
         "tool": os.path.basename(tool),
         "import_path": os.environ.get("TOOLEXEC_IMPORTPATH", ""),
         "seconds": round(_seconds_since_start(), 3),
-        "max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "cpu_s": round(own.ru_utime + own.ru_stime, 3),
+        "children_cpu_s": round(children.ru_utime + children.ru_stime, 3),
+        "max_rss_kb": own.ru_maxrss,
         "status": status,
     }
     with open(path, "a", encoding="utf-8") as f:  # one write per line: lines never interleave
