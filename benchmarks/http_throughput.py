@@ -115,12 +115,13 @@ def report(mode, runs, start_load, end_load, args):
     plain, inst = runs["plain"], runs["skywago"]
     print(f"\nmode {mode} (SW_AGENT_SAMPLE={MODES[mode]}), reporter {args.reporter}: {len(plain)} pairs x "
           f"{args.seconds}s, {args.connections} connections; {start_load} at start, {end_load} at end")
-    print(f"{'':16}{'plain':>28}{'skywago':>28}{'ratio (per pair)':>28}")
-    for key, label in (("rps", "req/s"), ("p50_ms", "p50 ms"), ("p99_ms", "p99 ms"), ("rss_kb", "peak RSS KB")):
+    print(f"{'':14}{'plain':>30}{'skywago':>30}{'ratio (per pair)':>30}")
+    for key, label, digits in (("rps", "req/s", 0), ("p50_ms", "p50 ms", 3), ("p99_ms", "p99 ms", 3),
+                               ("rss_kb", "peak RSS KB", 0)):
         p = [r[key] for r in plain]
         s = [r[key] for r in inst]
         ratios = [b / a for a, b in zip(p, s) if a]
-        print(f"{label:16}{spread(p):>28}{spread(s):>28}{spread(ratios):>28}")
+        print(f"{label:14}{spread(p, digits):>30}{spread(s, digits):>30}{spread(ratios):>30}")
     errors = sum(r["errors"] for r in plain + inst)
     if "segments" in inst[0]:
         served = sum(r["requests"] for r in inst)
