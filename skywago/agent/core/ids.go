@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"math/rand/v2"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Trace and segment ids are 32 lowercase hex digits, the shape SkyWalking Go uses (a UUID
@@ -19,18 +20,18 @@ var (
 
 const idLength = 32
 
-// newTraceAndSegmentIDs returns two fresh ids that share one allocation.
-func newTraceAndSegmentIDs() (traceID, segmentID string) {
-	var buf [2 * idLength]byte
-	b := appendID(buf[:0])
-	b = appendID(b)
-	both := string(b)
-	return both[:idLength], both[idLength:]
+// newTraceAndSegmentIDs gives seg a fresh trace id and segment id, kept in the segment itself
+// (no allocation: the strings point into seg.idBuf, which is never written again).
+func (seg *segment) newTraceAndSegmentIDs() {
+	b := appendID(appendID(seg.idBuf[:0]))
+	seg.traceID = unsafe.String(&b[0], idLength)
+	seg.segmentID = unsafe.String(&b[idLength], idLength)
 }
 
-func newSegmentID() string {
-	var buf [idLength]byte
-	return string(appendID(buf[:0]))
+// newSegmentID gives seg a fresh segment id, kept in the segment (as above).
+func (seg *segment) newSegmentID() {
+	b := appendID(seg.idBuf[idLength:idLength])
+	seg.segmentID = unsafe.String(&b[0], idLength)
 }
 
 func appendID(dst []byte) []byte {

@@ -162,7 +162,7 @@ func (seg *segment) joinIncoming(extract func(string) string) bool {
 	seg.correlation = in.correlation
 	if in.traceID == "" {
 		// No trace to join (B3's bare sampling state, or baggage alone): a new trace.
-		seg.traceID, seg.segmentID = newTraceAndSegmentIDs()
+		seg.newTraceAndSegmentIDs()
 		if in.fresh && t.parentBased {
 			seg.sampled = in.sampled
 		} else {
@@ -171,14 +171,14 @@ func (seg *segment) joinIncoming(extract func(string) string) bool {
 		return true
 	}
 	seg.traceID = in.traceID
-	seg.segmentID = newSegmentID()
+	seg.newSegmentID()
 	seg.sampled = in.sampled
 	if !t.parentBased {
 		seg.sampled = t.sample()
 	}
 	seg.traceState = in.traceState
-	ref := in.ref
-	seg.ref = &ref
+	seg.ownRef = in.ref
+	seg.ref = &seg.ownRef
 	return true
 }
 

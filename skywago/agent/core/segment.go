@@ -8,11 +8,15 @@ type segment struct {
 	tracer    *tracer
 	traceID   string
 	segmentID string
-	sampled   bool
+	// idBuf holds the ids this segment made (traceID and segmentID may point into it; ids.go).
+	idBuf   [2 * idLength]byte
+	sampled bool
 	// sizeLimited is set when spans were refused because of the span limit.
 	sizeLimited bool
 	// ref is the first span's link to its parent segment; nil for the root of a trace.
 	ref *SegmentRef
+	// ownRef is where ref points when the segment made it (no allocation of its own).
+	ownRef SegmentRef
 
 	// active is the innermost open span; nil once every span ended (the segment is finished).
 	active     *Span
@@ -21,6 +25,7 @@ type segment struct {
 	// first is embedded so that a one-span segment (a typical root Entry) costs one allocation;
 	// inlineSpans backs spans for the same reason.
 	first       Span
+	firstTags   [spanTagRoom]Tag
 	inlineSpans [4]*Span
 
 	correlation correlation
@@ -46,7 +51,12 @@ func (seg *segment) endpoint() string { return seg.first.operation }
 
 // newSnapshot captures span (which must belong to seg) for goroutines started from now on.
 func (seg *segment) newSnapshot(span *Span) *snapshot {
-	return &snapshot{
+	return seg.fillSnapshot(new(snapshot), span)
+}
+
+// fillSnapshot writes span's snapshot into s, which nobody has seen yet, and returns it.
+func (seg *segment) fillSnapshot(s *snapshot, span *Span) *snapshot {
+	*s = snapshot{
 		traceID:     seg.traceID,
 		segmentID:   seg.segmentID,
 		spanID:      span.id,
@@ -58,4 +68,5 @@ func (seg *segment) newSnapshot(span *Span) *snapshot {
 		traceState:  seg.traceState,
 		spanID64:    span.id64,
 	}
+	return s
 }

@@ -6,9 +6,12 @@ import "time"
 // never need to check what StartSpan returned. Spans of unsampled traces are real (they keep
 // the context alive for propagation) but record nothing.
 type Span struct {
-	seg       *segment
-	parent    *Span
-	snap      *snapshot // published as the goroutine's inherited pointer while this span is active
+	seg    *segment
+	parent *Span
+	snap   *snapshot // published as the goroutine's inherited pointer while this span is active
+	// ownSnap is where the span's first snapshot lives (one allocation per span, not two); like
+	// every snapshot it is never written once published.
+	ownSnap   snapshot
 	operation string
 	peer      string
 	startNs   int64
@@ -29,6 +32,25 @@ type Span struct {
 	// id64 is that span's id. The OTLP and Zipkin exporters leave mirrors out (otel_bridge.go).
 	mirror bool
 	id64   uint64
+}
+
+// spanTagRoom is how many tags an Entry or Exit span holds without another allocation.
+const spanTagRoom = 4
+
+// spanWithTags is how an Entry or Exit span is allocated: plugins tag those (three or four tags).
+type spanWithTags struct {
+	span Span
+	tags [spanTagRoom]Tag
+}
+
+// newSpan allocates a span (one allocation, tags included).
+func newSpan(kind SpanKind) *Span {
+	if kind == Local {
+		return &Span{}
+	}
+	s := &spanWithTags{}
+	s.span.tags = s.tags[:0]
+	return &s.span
 }
 
 // recording reports whether changes to the span are kept (it is open and sampled).

@@ -136,11 +136,12 @@ func (t *tracer) startSegment(kind SpanKind, operation, peer string, extract fun
 		if inherited != nil && kind != Entry {
 			seg.joinInherited(inherited)
 		} else {
-			seg.traceID, seg.segmentID = newTraceAndSegmentIDs()
+			seg.newTraceAndSegmentIDs()
 			seg.sampled = t.sample()
 		}
 	}
 	span := &seg.first
+	span.tags = seg.firstTags[:0]
 	seg.initSpan(span, kind, operation, peer, nil)
 	seg.active = span
 	t.gls.SetContext(seg.pointer())
@@ -155,11 +156,11 @@ func (t *tracer) startSegment(kind SpanKind, operation, peer string, extract fun
 // joinInherited makes seg a continuation, in this goroutine, of the snapshot's trace.
 func (seg *segment) joinInherited(s *snapshot) {
 	seg.traceID = s.traceID
-	seg.segmentID = newSegmentID()
+	seg.newSegmentID()
 	seg.sampled = s.sampled
 	seg.correlation = s.correlation
 	seg.traceState = s.traceState
-	seg.ref = &SegmentRef{
+	seg.ownRef = SegmentRef{
 		Type:            CrossThread,
 		TraceID:         s.traceID,
 		ParentSegmentID: s.segmentID,
@@ -169,6 +170,7 @@ func (seg *segment) joinInherited(s *snapshot) {
 		ParentEndpoint:  s.endpoint,
 		ForeignParent:   s.spanID64,
 	}
+	seg.ref = &seg.ownRef
 }
 
 // startChild starts a span under the segment's active span.
@@ -197,7 +199,7 @@ func (seg *segment) startChild(kind SpanKind, operation, peer string, inject fun
 		}
 		return nil
 	}
-	span := &Span{}
+	span := newSpan(kind)
 	seg.initSpan(span, kind, operation, peer, active)
 	seg.active = span
 	seg.tracer.gls.SetInherited(unsafe.Pointer(span.snap))
@@ -223,7 +225,7 @@ func (seg *segment) initSpan(span *Span, kind SpanKind, operation, peer string, 
 	if seg.sampled {
 		seg.spans = append(seg.spans, span)
 	}
-	span.snap = seg.newSnapshot(span)
+	span.snap = seg.fillSnapshot(&span.ownSnap, span)
 }
 
 // spanEnded moves the active span up after s ended, and finishes the segment after its last
