@@ -31,12 +31,19 @@ PLUGINS = gotool.REPO / "plugins"
 
 
 def declared_range(plugin: str) -> tuple[str, str]:
-    """(lower bound, exclusive upper bound) of the plugin's single target, e.g. ("1.5.0", "1.13.0")."""
+    """(lower bound, exclusive upper bound) of the plugin's targets (one range for all of its
+    packages), e.g. ("1.5.0", "1.13.0")."""
     data = tomllib.loads((PLUGINS / plugin / "plugin.toml").read_text())
-    (target,) = data["target"]
-    m = re.fullmatch(r"\s*>=\s*v?([\d.]+)\s*,\s*<\s*v?([\d.]+)\s*", target["versions"])
-    assert m, f"{plugin}: expected a '>=lower, <upper' range, got {target['versions']!r}"
+    (versions,) = {target["versions"] for target in data["target"]}
+    m = re.fullmatch(r"\s*>=\s*v?([\d.]+)\s*,\s*<\s*v?([\d.]+)\s*", versions)
+    assert m, f"{plugin}: expected a '>=lower, <upper' range, got {versions!r}"
     return m.group(1), m.group(2)
+
+
+def target_packages(plugin: str) -> list[str]:
+    """The packages the plugin's targets instrument, each once, in the order of plugin.toml."""
+    data = tomllib.loads((PLUGINS / plugin / "plugin.toml").read_text())
+    return list(dict.fromkeys(target["package"] for target in data["target"]))
 
 
 def version_tuple(text: str) -> tuple[int, ...]:

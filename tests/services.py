@@ -30,7 +30,12 @@ def wait_listening(port: int, proc: subprocess.Popen, timeout: float = 20) -> No
 
 
 def get(url: str, headers: dict | None = None, timeout: float = 10) -> tuple[int, str]:
-    request = urllib.request.Request(url, headers=headers or {})
+    return post(url, None, headers, timeout)
+
+
+def post(url: str, body: bytes | None, headers: dict | None = None, timeout: float = 10) -> tuple[int, str]:
+    """(status, body) of a POST of body (None: a GET)."""
+    request = urllib.request.Request(url, data=body, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as resp:
             return resp.status, resp.read().decode()

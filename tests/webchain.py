@@ -1,13 +1,15 @@
 """examples/webchain (one frontend -> backend chain written with chi, httprouter, go-restful,
-fasthttp or fiber, chosen by -framework) and the tests of those five plugins. Each
+fasthttp, fiber, iris, kratos or gqlgen, chosen by -framework) and the tests of the route-naming
+plugins among them (kratos and gqlgen have tests of their own, on the same builds). Each
 tests/test_plugin_<name>.py sets PLUGIN and imports the tests below, which run for it. This module
 is also a pytest plugin (loaded by conftest) whose session fixture builds the app once per bound
-and front door, whatever test module asks first, so the five plugins' tests share three builds:
+and front door, whatever test module asks first, so the plugins' tests share three builds:
 
 - "lower": Go 1.22 and the lower bound of every plugin's range (a copy of the example, tidied);
 - "upper": the example as it is (its go.mod pins versions inside every range);
 - "outside": versions outside the ranges where the proxy has one (fasthttp v1.34.0, fiber
-  v2.26.0): those packages compile untouched with one warning each; the other plugins apply.
+  v2.26.0, iris v12.2.0-alpha9, kratos v2.4.1, gqlgen v0.17.39): those packages compile
+  untouched with one warning each; the other plugins apply.
 
 Bazel builds only "upper" (the workspace pins the example's go.mod); until examples/webchain has a
 BUILD.bazel in the go_deps workspace, the Bazel cases skip and say so.
@@ -37,9 +39,19 @@ PLUGINS = {
     "gorestful": ("github.com/emicklei/go-restful/v3", "restful", 5004, "/shop/orders/{id}", "/items/{id}/price"),
     "fasthttp": ("github.com/valyala/fasthttp", "fasthttp", 5021, "/shop/orders/42", "/items/42/price"),
     "fiber": ("github.com/gofiber/fiber/v2", "fiber", 5021, "/shop/orders/:id", "/items/:id/price"),
+    "iris": ("github.com/kataras/iris/v12", "iris", 5018, "/shop/orders/{id}", "/items/{id}/price"),
 }
+# The example's other plugins (tests/test_plugin_kratos.py, test_plugin_gqlgen.py; grpc under
+# kratos's gRPC transport, which kratos v2.5.0 would otherwise take at v1.46.2, below the grpc
+# plugin's range): their modules are built at their lower bounds in the "lower" build too.
+OTHER_PLUGINS = {"kratos": "github.com/go-kratos/kratos/v2", "gqlgen": "github.com/99designs/gqlgen",
+                 "grpc": "google.golang.org/grpc"}
+MODULES = {plugin: module for plugin, (module, *_) in PLUGINS.items()} | OTHER_PLUGINS
+NET_HTTP_SERVER = 5004  # net/http's server plugin, under iris, kratos and gqlgen
 FASTHTTP_CLIENT = 5021  # the fasthttp and fiber frontends call the backend with fasthttp's client
-OUTSIDE = {"github.com/valyala/fasthttp": "v1.34.0", "github.com/gofiber/fiber/v2": "v2.26.0"}
+OUTSIDE = {"github.com/valyala/fasthttp": "v1.34.0", "github.com/gofiber/fiber/v2": "v2.26.0",
+           "github.com/kataras/iris/v12": "v12.2.0-alpha9", "github.com/go-kratos/kratos/v2": "v2.4.1",
+           "github.com/99designs/gqlgen": "v0.17.39"}
 
 # What CI runs (each plugin at its upper bound under both front doors, its lower bound under
 # toolexec); tests/matrix.sh runs the same cases (Bazel builds the example's pinned versions only).
@@ -79,6 +91,7 @@ class Builds:
             app, env = APP, gotool.go_env()
         else:
             versions = {module: lower_bound(plugin) for plugin, (module, *_) in PLUGINS.items()}
+            versions.update({module: lower_bound(plugin) for plugin, module in OTHER_PLUGINS.items()})
             if bound == "outside":
                 versions.update(OUTSIDE)
             app, env = _copy_at(dest, versions, LOWER_GO if bound == "lower" else None)
@@ -113,7 +126,7 @@ def webchain_builds(tmp_path_factory):
 # --- the assertions the five plugins share ----------------------------------------------------------
 
 def assert_build_applied(stderr: str, plugin: str) -> None:
-    module = PLUGINS[plugin][0]
+    module = MODULES[plugin]
     assert not plugin_apps.warnings_about(stderr, plugin, module), stderr
 
 
@@ -162,21 +175,40 @@ def assert_errors_and_incoming_trace(binary, tmp_path, plugin: str, unmatched_st
     assert traces.tags(lost)["http.status_code"] == str(unmatched_status)
 
 
-def assert_outside_the_range(webchain_builds, tmp_path, plugin: str) -> None:
-    """The library at a version outside the plugin's range compiles untouched, with exactly one
-    warning that names the plugin, the version and the range; the program still works."""
-    module, framework, *_ = PLUGINS[plugin]
+def outside_build(webchain_builds, plugin: str) -> pathlib.Path:
+    """The build with the library at a version outside the plugin's range, asserting it compiled
+    with exactly one warning per package the plugin targets (kratos: transport/http and
+    transport/grpc), each naming the plugin, the version and the range."""
+    module = MODULES[plugin]
+    if module not in OUTSIDE:
+        pytest.skip(f"{plugin}: the range covers every release of {module} the Go module proxy serves; "
+                    "no version outside it to build")
     binary, stderr = webchain_builds.build("toolexec", "outside")
     ours = plugin_apps.warnings_about(stderr, plugin, module)
     declared = plugin_apps.declared_range(plugin)
-    assert len(ours) == 1, stderr
-    assert (f"rule plugin:{plugin}: {module} {OUTSIDE[module]} is outside the plugin's range "
-            f"'>=v{declared[0]}, <v{declared[1]}'") in ours[0], ours
+    packages = plugin_apps.target_packages(plugin)
+    assert len(ours) == len(packages), stderr
+    for package, warning in zip(packages, sorted(ours, key=lambda w: [p in w for p in packages].index(True))):
+        assert (f"package {package}: rule plugin:{plugin}: {module} {OUTSIDE[module]} is outside the plugin's "
+                f"range '>=v{declared[0]}, <v{declared[1]}'") in warning, ours
+    return binary
+
+
+def assert_outside_the_range(webchain_builds, tmp_path, plugin: str) -> None:
+    """The library at a version outside the plugin's range compiles untouched, with exactly one
+    warning; the program still works, without the plugin's spans."""
+    module, framework, *_ = PLUGINS[plugin]
+    binary = outside_build(webchain_builds, plugin)
     with plugin_apps.http_chain(binary, tmp_path, ("-framework", framework)) as chain:
         assert chain.get("/shop/orders/42") == (200, "order 42: 4200\n")
-    # Neither fasthttp nor fiber instrumented: only the frontend's own //skywago:span remains.
     spans = [sp for service in ("frontend", "backend") for seg in chain.segments(service) for sp in seg["spans"]]
-    assert [(sp["spanType"], sp["operationName"]) for sp in spans] == [("Local", "main.fetchPrice")]
+    if framework in ("fasthttp", "fiber"):
+        # Neither fasthttp nor fiber instrumented: only the frontend's own //skywago:span remains.
+        assert [(sp["spanType"], sp["operationName"]) for sp in spans] == [("Local", "main.fetchPrice")]
+        return
+    # A framework on net/http: net/http's spans remain, named after the raw path, as net/http's.
+    entries = sorted((sp["operationName"], sp["componentId"]) for sp in spans if sp["spanType"] == "Entry")
+    assert entries == [("GET:/items/42/price", NET_HTTP_SERVER), ("GET:/shop/orders/42", NET_HTTP_SERVER)], spans
 
 
 # --- the tests, imported by tests/test_plugin_<name>.py (which sets PLUGIN) --------------------------
@@ -184,7 +216,7 @@ def assert_outside_the_range(webchain_builds, tmp_path, plugin: str) -> None:
 def test_the_example_pins_a_version_inside_the_declared_range(request):
     plugin = request.module.PLUGIN
     lower, upper = plugin_apps.declared_range(plugin)
-    pinned = plugin_apps.go_mod_requirement(APP, PLUGINS[plugin][0])
+    pinned = plugin_apps.go_mod_requirement(APP, MODULES[plugin])
     assert plugin_apps.version_tuple(lower) <= plugin_apps.version_tuple(pinned) < plugin_apps.version_tuple(upper)
 
 
@@ -205,9 +237,4 @@ def test_errors_unmatched_routes_and_an_incoming_trace(webchain_built, tmp_path,
 
 
 def test_a_version_outside_the_range_compiles_untouched_with_one_warning(webchain_builds, tmp_path, request):
-    plugin = request.module.PLUGIN
-    module = PLUGINS[plugin][0]
-    if module not in OUTSIDE:
-        pytest.skip(f"{plugin}: the range covers every release of {module} the Go module proxy serves; "
-                    "no version outside it to build")
-    assert_outside_the_range(webchain_builds, tmp_path, plugin)
+    assert_outside_the_range(webchain_builds, tmp_path, request.module.PLUGIN)

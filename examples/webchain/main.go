@@ -1,14 +1,17 @@
-// webchain: one shop "frontend" calling an item "backend" over HTTP, written with any of five
-// web frameworks (chi, httprouter, go-restful, fasthttp, fiber). Nothing here knows about
-// tracing; built with skywago, a request to the frontend is one trace across both processes, and
-// each service's Entry span is named after the route that served it.
+// webchain: one shop "frontend" calling an item "backend" over HTTP, written with any of eight
+// web frameworks (chi, httprouter, go-restful, fasthttp, fiber, iris, kratos, gqlgen). Nothing
+// here knows about tracing; built with skywago, a request to the frontend is one trace across both
+// processes, and each service's Entry span is named after the route that served it.
 //
 //	webchain -framework chi -listen 127.0.0.1:8081 -backend http://127.0.0.1:8082   (frontend)
 //	webchain -framework chi -listen 127.0.0.1:8082                                   (backend)
 //
 // Frontend: GET /shop/orders/{id} asks the backend for the item's price (net/http's client; the
 // fasthttp and fiber frontends use fasthttp's client), GET /shop/fail fails with 500. Backend:
-// GET /items/{id}/price (404 for id <= 0). Both: GET /quit exits.
+// GET /items/{id}/price (404 for id <= 0). Both: GET /quit exits. kratos (kratos.go) serves
+// the same routes as kratos operations, and over gRPC too (-grpc ADDR: the backend serves
+// shop.v1.Items/GetPrice there, the frontend calls it there); gqlgen (gqlgen.go) serves GraphQL at
+// POST /graphql on both sides instead.
 package main
 
 import (
@@ -85,6 +88,12 @@ func fastHTTPGet(url string) (int, string, error) {
 	return resp.StatusCode(), string(resp.Body()), nil
 }
 
+func fatal(err error) {
+	if err != nil {
+		log.Fatal(err)
+	}
+}
+
 func quit() {
 	go func() {
 		time.Sleep(50 * time.Millisecond)
@@ -93,13 +102,15 @@ func quit() {
 }
 
 func main() {
-	framework := flag.String("framework", "chi", "chi, httprouter, restful, fasthttp or fiber")
+	framework := flag.String("framework", "chi", "chi, httprouter, restful, fasthttp, fiber, iris, kratos or gqlgen")
 	listen := flag.String("listen", "127.0.0.1:8081", "address to serve on")
 	backend := flag.String("backend", "", "base URL of the backend (empty: act as the backend)")
+	grpcAddr := flag.String("grpc", "", "kratos: the backend's gRPC address (the backend serves it, the frontend calls it)")
 	flag.Parse()
 	serve, ok := map[string]func(listen, backend string) error{
 		"chi": serveChi, "httprouter": serveHTTPRouter, "restful": serveRestful,
-		"fasthttp": serveFastHTTP, "fiber": serveFiber,
+		"fasthttp": serveFastHTTP, "fiber": serveFiber, "iris": serveIris, "gqlgen": serveGQLGen,
+		"kratos": func(listen, backend string) error { return serveKratos(listen, backend, *grpcAddr) },
 	}[*framework]
 	if !ok {
 		log.Fatalf("unknown framework %q", *framework)

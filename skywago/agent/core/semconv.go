@@ -151,6 +151,7 @@ var components = map[int32]componentInfo{
 	5014: {name: "GoRedis", system: "redis"},
 	5015: {name: "Echo"},
 	5017: {name: "GoMuxServer"},
+	5018: {name: "Iris"},
 }
 
 // dbSystems maps SkyWalking's db.type / cache.type values (lower-cased) to db.system.name.
@@ -179,6 +180,9 @@ var keptKeys = []string{
 	"cache.op",      // read / write
 	"rpc.type",      // Unary / Streaming
 	"aws.s3.bucket", // the conventions' name
+	"transport",     // kratos: HTTP / gRPC (SkyWalking has no standard key for it)
+	// gqlgen: the conventions' names
+	"graphql.operation.type", "graphql.operation.name", "graphql.document",
 }
 
 // awsKeys are the AWS SDK plugin's tag keys and the attributes they become.
