@@ -22,6 +22,7 @@ to change them:
 Repositories it creates (skywago's MODULE.bazel `use_repo`s them; you never need to):
   @skywago_pip               the rewriter's pinned Python packages (bazel/requirements_lock.txt)
   @skywago_plugins           index.bzl: plugin -> target import paths
+  @skywago_rules_go_compat   compat.bzl: what differs between rules_go releases (cgo attributes)
   @skywago_module_versions   versions.bzl: skywago.module tags, the root module's go.mod / go.work
   @skywago_config            the build config file and its [agent] defaults (defaults.bzl)
   @skywago_go_sdk            the instrumented SDK for the host (a rules_go SDK repository), made
@@ -30,6 +31,7 @@ Repositories it creates (skywago's MODULE.bazel `use_repo`s them; you never need
   @skywago_go_toolchains     their toolchains, selected only through sdk_name=skywago_instrumented
 """
 
+load("//bazel/private:compat.bzl", "rules_go_compat")
 load("//bazel/private:metadata.bzl", "build_config", "module_versions", "plugin_index", "root_go_files", "versions_from_go_files")
 load("//bazel/private:pip_repository.bzl", "pip_repository")
 load("@io_bazel_rules_go//go/private:platforms.bzl", "PLATFORMS")
@@ -80,6 +82,7 @@ def _skywago_impl(mctx):
         requirements_lock = Label("//bazel:requirements_lock.txt"),
     )
     plugin_index(name = "skywago_plugins")
+    rules_go_compat(name = "skywago_rules_go_compat")
 
     # Root module first (Bazel's order), so its choices win. The go.mod / go.work files gazelle's
     # go_deps reads for the root module count without any tag; skywago.from_file adds others.

@@ -11,9 +11,9 @@ go context's `toolchain`/`sdk`/`stdlib`/`env` fields, which it points at the ins
 load("@bazel_skylib//rules:common_settings.bzl", "BuildSettingInfo")
 load("@io_bazel_rules_go//go:def.bzl", "GoArchive", "GoInfo", "go_context")
 load("@io_bazel_rules_go//go/private:common.bzl", "GO_TOOLCHAIN")
-load("@io_bazel_rules_go//go/private:context.bzl", "CGO_ATTRS", "CGO_FRAGMENTS", "CGO_TOOLCHAINS")
 load("@skywago_config//:defaults.bzl", "AGENT_DEFAULTS", "AGENT_DEFAULTS_SYMBOL")
 load("@skywago_module_versions//:versions.bzl", "EXPLICIT_VERSIONS", "GO_MOD_VERSIONS")
+load("@skywago_rules_go_compat//:compat.bzl", "CGO_ATTRS", "CGO_FRAGMENTS", "CGO_TOOLCHAINS", "GO_CONTEXT_HAS_CC")
 load("@skywago_plugins//:index.bzl", "PLUGINS", "PLUGINS_BY_PACKAGE")
 load(":instrumented.bzl", "SkywagoGoInfo", "instrumented_sdk_transition")
 load(":providers.bzl", "SkywagoArchiveInfo")
@@ -39,6 +39,7 @@ def _aspect_go(ctx, source, name, instrumented):
     not collide with the original target's.
     """
     rule_attr = ctx.rule.attr
+    cc = {"maybe_needs_cc_toolchain": source.cgo} if GO_CONTEXT_HAS_CC else {}
     go = go_context(
         ctx,
         attr = ctx.attr,
@@ -47,9 +48,9 @@ def _aspect_go(ctx, source, name, instrumented):
         importmap = source.importmap,
         importpath_aliases = source.importpath_aliases,
         embed = [],
-        maybe_needs_cc_toolchain = source.cgo,
         goos = getattr(rule_attr, "goos", "auto"),
         goarch = getattr(rule_attr, "goarch", "auto"),
+        **cc
     )
 
     # rules_go's actions read a few things from go._ctx (go._ctx.attr.tags for "local"/"no-nogo",
