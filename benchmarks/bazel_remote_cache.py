@@ -165,16 +165,27 @@ def run(targets: list[str], cache_url: str) -> tuple[Result, Result]:
     in a fresh output base, deleted afterwards, both with the remote cache at cache_url."""
     tag = uuid.uuid4().hex[:8]
     results = []
-    # Two copies at different paths (and depths of name), like two machines' checkouts.
-    for i, name in enumerate((f"remote-cache-{tag}", f"remote-cache-{tag}-elsewhere/checkout")):
-        copy = bazel_lib.Workspace(name).sync()
-        output_base = f"{bazel_lib_cache()}/remote-cache-ob-{tag}-{i}"
-        try:
-            results.append(_build(copy, output_base, cache_url, targets, f"build{i}"))
-        finally:
-            subprocess.run([str(bazel_lib.BAZEL_SH), str(copy.ws), "shutdown"], env=_env(output_base),
-                           capture_output=True)
-            shutil.rmtree(_host(output_base), ignore_errors=True)
+    # Two copies at different paths (and depths of name), like two machines' checkouts, both made
+    # before the first build: the checkout may change while it runs (a rebase), and then keys
+    # rightly differ.
+    names = (f"remote-cache-{tag}", f"remote-cache-{tag}-elsewhere/checkout")
+    kept = bazel_lib.REPO / ".cache" / "bazel-bench" / "remote-cache-logs"  # the last run's execution logs
+    shutil.rmtree(kept, ignore_errors=True)
+    kept.mkdir(parents=True)
+    try:
+        copies = [bazel_lib.Workspace(name).sync() for name in names]
+        for i, copy in enumerate(copies):
+            output_base = f"{bazel_lib_cache()}/remote-cache-ob-{tag}-{i}"
+            try:
+                results.append(_build(copy, output_base, cache_url, targets, f"build{i}"))
+            finally:
+                subprocess.run([str(bazel_lib.BAZEL_SH), str(copy.ws), "shutdown"], env=_env(output_base),
+                               capture_output=True)
+                shutil.rmtree(_host(output_base), ignore_errors=True)
+                for log in copy.logs.glob("*.json"):
+                    shutil.move(log, kept / log.name)
+    finally:
+        for name in names:
             shutil.rmtree(bazel_lib.REPO / ".cache" / "bazel-bench" / name.split("/")[0], ignore_errors=True)
     return results[0], results[1]
 

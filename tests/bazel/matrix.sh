@@ -14,4 +14,13 @@ repo="$(cd "$(dirname "$0")/../.." && pwd)"
 python="$repo/.venv/bin/python"
 [ -x "$python" ] || { echo "matrix: no $python; run scripts/setup.sh" >&2; exit 2; }
 "$repo/scripts/install-servers.sh" >/dev/null || echo "matrix: scripts/install-servers.sh failed (qemu-user missing?)" >&2
-exec flock -o /tmp/skywago-heavy.lock nice -n 10 "$python" "$repo/tests/bazel/matrix.py" "$@"
+rc=0
+flock -o /tmp/skywago-heavy.lock nice -n 10 "$python" "$repo/tests/bazel/matrix.py" "$@" || rc=1
+
+# With no CASE: also the rules_go releases (tests/bazel/matrix_rules_go.py: 0.53.0 on Go 1.24.13)
+# and the remote cache on every example (benchmarks/bazel_remote_cache.py; CI checks one).
+if [ $# -eq 0 ]; then
+    flock -o /tmp/skywago-heavy.lock nice -n 10 "$python" "$repo/tests/bazel/matrix_rules_go.py" || rc=1
+    flock -o /tmp/skywago-heavy.lock nice -n 10 "$python" "$repo/benchmarks/bazel_remote_cache.py" || rc=1
+fi
+exit $rc

@@ -3,8 +3,8 @@
   rules_go-0.53.0   tests/bazel/ws with rules_go 0.53.0 (the first release with GoInfo, and the
                     last before cgo's context moved into every Go rule, see
                     bazel/private/compat.bzl) on Go 1.24.13 (rules_go 0.53.0's go_sdk sets
-                    GOEXPERIMENT=nocoverageredesign, which Go >= 1.25 rejects), both SDKs
-                    (go_sdk.download and skywago.go_sdk) on that release: the plain and instrumented
+                    GOEXPERIMENT=nocoverageredesign, which Go >= 1.25 rejects): go_sdk.download on
+                    that release (the instrumented SDK follows it): the plain and instrumented
                     servers pass their selftests and the instrumented one traces
                     (//app:*_test, traced_test.sh), `bazel test` of the instrumented go_test passes
                     (//servetest:*), and the instrumented binary says go1.24.13.
@@ -91,17 +91,6 @@ def make_copy(case: str, rules_go: str, go: str) -> pathlib.Path:
     text = _swap(text, pinned_sha, go_sha)
     text = text.replace(f"go{PINNED_GO}", f"go{go}").replace(f'"{PINNED_GO}"', f'"{go}"')
     offline.write_text(text)
-    module = dest / "MODULE.bazel"
-    module.write_text(_swap(module.read_text(), 'skywago = use_extension("@skywago//bazel:extensions.bzl", "skywago")\n',
-                            f'''skywago = use_extension("@skywago//bazel:extensions.bzl", "skywago")
-# matrix_rules_go.py: the instrumented SDK on the same Go release as go_sdk.download.
-skywago.go_sdk(
-    version = "{go}",
-    sdks = {{"linux_amd64": ["{go_zip}", "{go_sha}"]}},
-    strip_prefix = "golang.org/toolchain@v0.0.1-go{go}.{{platform}}",
-    urls = ["https://proxy.golang.org/golang.org/toolchain/@v/{{}}"],
-)
-'''))
     return dest
 
 
