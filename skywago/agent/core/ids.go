@@ -11,10 +11,13 @@ import (
 // Trace and segment ids are 32 lowercase hex digits, the shape SkyWalking Go uses (a UUID
 // without dashes). Drawing random bits for every id would cost more than the span itself, so an
 // id is a random per-process prefix (64 bits, seeded by the runtime from the OS) followed by a
-// per-process counter (64 bits): unique within the process by construction and across
-// processes with overwhelming probability.
+// per-process counter (64 bits) passed through a bijection (SplitMix64's finaliser over the
+// counter plus a random per-process key): unique within the process by construction, across
+// processes with overwhelming probability, and the low 64 bits of the W3C form are uniformly
+// spread, as the trace-id ratio sampler (sampleTraceID) and W3C's random trace-id flag want.
 var (
 	idPrefix  = appendHex64(nil, rand.Uint64())
+	idKey     = rand.Uint64()
 	idCounter atomic.Uint64
 )
 
@@ -36,7 +39,7 @@ func (seg *segment) newSegmentID() {
 
 func appendID(dst []byte) []byte {
 	dst = append(dst, idPrefix...)
-	return appendHex64(dst, idCounter.Add(1))
+	return appendHex64(dst, mix64(idCounter.Add(1)+idKey))
 }
 
 // appendHex64 appends v as exactly 16 lowercase hex digits.
@@ -92,14 +95,50 @@ func segmentIDHash(segmentID string) uint64 {
 // SplitMix64's finaliser of segHash + (index+1) * 0x9e3779b97f4a7c15, with 0 (not a valid W3C
 // span id) replaced by 1.
 func spanID64(segHash uint64, index int32) uint64 {
-	z := segHash + uint64(int64(index)+1)*0x9e3779b97f4a7c15
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
-	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
-	z ^= z >> 31
+	z := mix64(segHash + uint64(int64(index)+1)*0x9e3779b97f4a7c15)
 	if z == 0 {
 		return 1
 	}
 	return z
+}
+
+// mix64 is SplitMix64's finaliser: a bijection of uint64 that spreads its input's bits.
+func mix64(z uint64) uint64 {
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+// traceIDRandomness is the part of a trace id the ratio sampler decides by: the low 64 bits of
+// its W3C form (the right-most 16 hex digits), as the OpenTelemetry Go SDK's TraceIDRatioBased.
+func traceIDRandomness(id string) uint64 {
+	if len(id) == idLength && id != zeroTraceID {
+		if v, ok := parseHex64(id[idLength-16:]); ok && isLowerHex(id, idLength) {
+			return v
+		}
+	}
+	t := traceID128(id)
+	return binary.BigEndian.Uint64(t[8:])
+}
+
+// sampleTraceID is the trace-id ratio sampler (OTEL_TRACES_SAMPLER=traceidratio, and SkyWalking's
+// SW_AGENT_SAMPLE rate): deterministic by the trace id, as the OpenTelemetry specification
+// requires, with the OpenTelemetry Go SDK's algorithm, so that every skywago process and every
+// Go SDK with the same ratio decides the same for the same trace: the low 64 bits of the trace
+// id, shifted right by one, below ratio * 2^63. bound is sampleBound(ratio).
+func sampleTraceID(id string, bound uint64) bool {
+	return traceIDRandomness(id)>>1 < bound
+}
+
+// sampleBound is the ratio sampler's threshold for ratio in [0,1].
+func sampleBound(ratio float64) uint64 {
+	if ratio >= 1 {
+		return 1 << 63
+	}
+	if ratio <= 0 {
+		return 0
+	}
+	return uint64(ratio * (1 << 63))
 }
 
 // SpanID64 is spanID64 from the segment id itself (tests, and code outside the hot path).

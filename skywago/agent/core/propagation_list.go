@@ -166,7 +166,7 @@ func (seg *segment) joinIncoming(extract func(string) string) bool {
 		if in.fresh && t.parentBased {
 			seg.sampled = in.sampled
 		} else {
-			seg.sampled = t.sample()
+			seg.sampled = t.sample(seg.traceID)
 		}
 		return true
 	}
@@ -174,7 +174,7 @@ func (seg *segment) joinIncoming(extract func(string) string) bool {
 	seg.newSegmentID()
 	seg.sampled = in.sampled
 	if !t.parentBased {
-		seg.sampled = t.sample()
+		seg.sampled = t.sample(seg.traceID)
 	}
 	seg.traceState = in.traceState
 	seg.ownRef = in.ref

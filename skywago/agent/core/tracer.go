@@ -1,7 +1,6 @@
 package core
 
 import (
-	"math/rand/v2"
 	"sync/atomic"
 	"time"
 	"unsafe"
@@ -14,6 +13,7 @@ type tracer struct {
 	service                 string
 	instance                string
 	sampleRate              float64
+	sampleBound             uint64 // sampleBound(sampleRate)
 	ignore                  ignoreRules
 	spanLimit               int32
 	correlationMaxKeys      int
@@ -42,6 +42,7 @@ func newTracer(cfg Config, gls GLS, rep *reporter[*segment]) *tracer {
 		service:                 cfg.ServiceName,
 		instance:                cfg.InstanceName,
 		sampleRate:              cfg.SampleRate,
+		sampleBound:             sampleBound(cfg.SampleRate),
 		ignore:                  newIgnoreRules(cfg.IgnoreSuffixes, cfg.IgnorePaths),
 		spanLimit:               int32(cfg.SpanLimit),
 		correlationMaxKeys:      cfg.CorrelationMaxKeys,
@@ -62,15 +63,17 @@ func SetGLS(g GLS) {
 	installed.Store(&t)
 }
 
-// sample decides whether a new trace (one that starts here) is recorded.
-func (t *tracer) sample() bool {
+// sample decides whether trace traceID is recorded, when this process decides it (a trace that
+// starts here, or a joined one whose caller's decision the sampler ignores): by the trace id
+// (sampleTraceID), so the same trace gets the same decision in every process with the same rate.
+func (t *tracer) sample(traceID string) bool {
 	switch {
 	case t.sampleRate >= 1:
 		return true
 	case t.sampleRate <= 0:
 		return false
 	default:
-		return rand.Float64() < t.sampleRate
+		return sampleTraceID(traceID, t.sampleBound)
 	}
 }
 
@@ -137,7 +140,7 @@ func (t *tracer) startSegment(kind SpanKind, operation, peer string, extract fun
 			seg.joinInherited(inherited)
 		} else {
 			seg.newTraceAndSegmentIDs()
-			seg.sampled = t.sample()
+			seg.sampled = t.sample(seg.traceID)
 		}
 	}
 	span := &seg.first
