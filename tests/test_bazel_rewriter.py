@@ -106,4 +106,4 @@ def test_a_plugin_with_shared_advice_reads_only_its_declared_files(tmp_path):
                     "--noinstalled-plugins", "--plugin", plugins_dir / "logrus", src)
     assert done.stderr == ""
     added = (out / "skywago_added.go").read_text()
-    assert "func skywagoLogContext(" in added and "func skywagoEntryWriteBefore(" in added
+    assert "func skywagoLogFields(" in added and "func skywagoEntryWriteBefore(" in added

@@ -1,7 +1,9 @@
 """Logging plugins (logrus, zap, zerolog, log/slog): every record written while the goroutine has an
 active trace carries SW_CTX = "[service,instance,traceId,segmentId,spanId]" (SkyWalking's Go
-agent's key and format), with exactly the ids of the segment the agent reported for that request;
-every other record is unchanged. examples/logging logs through 19 logger set-ups (logrus
+agent's key and format), with exactly the ids of the segment the agent reported for that request,
+and, with W3C propagation on (tracecontext among the propagators, the default), trace_id and
+span_id in the W3C/OpenTelemetry form, the ids Jaeger shows for the span; every other record is
+unchanged. examples/logging logs through 19 logger set-ups (logrus
 text/JSON/package-level, zap JSON/With/console/Namespace/sugared, zerolog JSON with caller/
 With/console/global/Send, slog text/JSON/own handler/odd arguments/default logger) at startup, in a request's Entry span, in a Local span, and from a
 goroutine started before any request; the records are compared with those of the same program
@@ -12,6 +14,7 @@ its go_binary)."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import pathlib
 import re
@@ -164,9 +167,39 @@ def run_app(binary, tmp_path, env, headers=None) -> tuple[list[dict], dict[str, 
     return segments, records
 
 
+W3C_KEYS = ("trace_id", "span_id")
+
+
 def unstamped(fields: dict, key: str = "SW_CTX") -> dict:
     """A record without the stamp and without what differs from run to run (timestamps)."""
-    return {k: v for k, v in fields.items() if k not in (key, "ts", "time")}
+    return {k: v for k, v in fields.items() if k not in (key, *W3C_KEYS, "ts", "time")}
+
+
+def _mix64(z: int) -> int:
+    m = (1 << 64) - 1
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & m
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & m
+    return z ^ (z >> 31)
+
+
+def w3c_ids(trace_id: str, segment_id: str, span_index: int) -> tuple[str, str]:
+    """A SkyWalking span's W3C ids, by docs/ABI.md's "Trace and span ids" (written from the
+    document, not from the agent's code)."""
+    if re.fullmatch(r"[0-9a-f]{32}", trace_id) and set(trace_id) != {"0"}:
+        w3c_trace = trace_id
+    else:
+        w3c_trace = hashlib.sha256(trace_id.encode()).digest()[:16].hex()
+    h = 0xCBF29CE484222325
+    for byte in segment_id.encode():
+        h = ((h ^ byte) * 0x100000001B3) & ((1 << 64) - 1)
+    span = _mix64((h + (span_index + 1) * 0x9E3779B97F4A7C15) & ((1 << 64) - 1)) or 1
+    return w3c_trace, f"{span:016x}"
+
+
+def w3c_stamp(fields: dict) -> tuple[str, str] | None:
+    if not any(k in fields for k in W3C_KEYS):
+        return None
+    return fields["trace_id"], fields["span_id"]
 
 
 _LOGFMT = re.compile(r'([^\s=]+)=("(?:[^"\\]|\\.)*"|\S*)')
@@ -225,10 +258,13 @@ def test_records_inside_the_request_carry_its_segment_and_span(built, tmp_path):
         return f"[{SERVICE},{INSTANCE},{UPSTREAM_TRACE},{segment['traceSegmentId']},{span['spanId']}]"
 
     for name in NAMES:
-        assert stamp(records[f"entry {name}"]) == expected(entry), (bound, name, records[f"entry {name}"])
-        assert stamp(records[f"local {name}"]) == expected(local), (bound, name, records[f"local {name}"])
+        for where, span in (("entry", entry), ("local", local)):
+            fields = records[f"{where} {name}"]
+            assert stamp(fields) == expected(span), (bound, name, fields)
+            # W3C propagation is on by default: the span's W3C ids too.
+            assert w3c_stamp(fields) == w3c_ids(UPSTREAM_TRACE, segment["traceSegmentId"], span["spanId"]), (bound, name, fields)
         for where in ("startup", "background"):
-            assert not any("SW_CTX" in k for k in records[f"{where} {name}"]), (bound, where, name)
+            assert not any(k in W3C_KEYS or "SW_CTX" in k for k in records[f"{where} {name}"]), (bound, where, name)
 
     # The rest of every record is what the same program built without skywago writes: fields,
     # levels, and the caller's location where the logger reports it (logrus's "file", zap's
@@ -281,7 +317,35 @@ def test_key_switch_and_names_not_in_the_environment(built, tmp_path):
 
     segments, records = run_app(binary, tmp_path, {"SW_AGENT_LOG_TRACING_ENABLE": "false"})
     assert len(segments) == 1
-    assert [m for m, f in records.items() if "SW_CTX" in f] == []
+    assert [m for m, f in records.items() if "SW_CTX" in f or "trace_id" in f] == []
+
+
+def test_w3c_ids_are_the_ones_jaeger_shows(built, tmp_path, jaeger):
+    """Exporting OTLP to a real Jaeger, for a request arriving as traceparent: each record's
+    trace_id and span_id are those of the span Jaeger shows it was written in (the SERVER span in
+    the handler, the INTERNAL one in main.work), and SW_CTX is still there. With W3C propagation
+    off (OTEL_PROPAGATORS=b3), only SW_CTX."""
+    bound, binary, _ = built
+    trace_id, parent = hashlib.sha256(f"logs-{bound}-{tmp_path}".encode()).hexdigest()[:32], "00f067aa0ba902b7"
+    otlp = {"OTEL_TRACES_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://{jaeger.otlp_http}",
+            "OTEL_SERVICE_NAME": f"logging-{bound}"}
+    _, records = run_app(binary, tmp_path, otlp, headers={"traceparent": f"00-{trace_id}-{parent}-01"})
+    spans = jaeger.wait_trace(trace_id, 2)
+    (server,) = [s for s in spans if s["kind"] == "SERVER"]
+    (work,) = [s for s in spans if s["name"] == "main.work"]
+    assert server["parentSpanId"] == parent and work["parentSpanId"] == server["spanId"]
+    for name in NAMES:
+        for where, span in (("entry", server), ("local", work)):
+            fields = records[f"{where} {name}"]
+            assert w3c_stamp(fields) == (trace_id, span["spanId"]), (bound, name, fields)
+            assert stamp(fields).split(",")[2] == trace_id, (bound, name, fields)  # SW_CTX's trace id
+        assert w3c_stamp(records[f"startup {name}"]) is None
+
+    _, records = run_app(binary, tmp_path, {"OTEL_PROPAGATORS": "b3"},
+                         headers={"b3": f"{trace_id}-{parent}-1"})
+    for name in NAMES:
+        fields = records[f"entry {name}"]
+        assert stamp(fields) is not None and w3c_stamp(fields) is None, (bound, name, fields)
 
 
 def test_a_version_outside_the_range_is_left_alone(tmp_path):

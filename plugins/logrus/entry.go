@@ -18,15 +18,17 @@ func skywagoEntryWriteBefore(inv *skywagoInvocation, entry *Entry) {
 		}
 	}
 	skywagoLogShip(inv.Tracer, entry.Time.UnixNano(), entry.Level.String(), entry.Message, labels)
-	key, value, ok := skywagoLogContext(inv.Tracer)
-	if !ok {
+	stamp, n := skywagoLogFields(inv.Tracer)
+	if n == 0 {
 		return
 	}
-	data := make(Fields, len(entry.Data)+1)
+	data := make(Fields, len(entry.Data)+n)
 	for k, v := range entry.Data {
 		data[k] = v
 	}
-	data[key] = value
+	for _, f := range stamp[:n] {
+		data[f.Key] = f.Value
+	}
 	entry.Data = data
 }
 

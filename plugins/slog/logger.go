@@ -20,12 +20,14 @@ func skywagoLoggerLogBefore(inv *skywagoInvocation, l *Logger, ctx *context.Cont
 		}
 	}
 	skywagoLogShip(inv.Tracer, 0, level.String(), *msg, labels)
-	attr, ok := skywagoLogAttr(inv.Tracer)
-	if !ok {
+	stamp, n := skywagoLogAttrs(inv.Tracer)
+	if n == 0 {
 		return
 	}
-	withContext := make([]any, 0, len(*args)+1)
-	withContext = append(withContext, attr)
+	withContext := make([]any, 0, len(*args)+n)
+	for _, a := range stamp[:n] {
+		withContext = append(withContext, a)
+	}
 	*args = append(withContext, (*args)...)
 }
 
@@ -43,12 +45,12 @@ func skywagoLoggerLogAttrsBefore(inv *skywagoInvocation, l *Logger, ctx *context
 		}
 	}
 	skywagoLogShip(inv.Tracer, 0, level.String(), *msg, labels)
-	attr, ok := skywagoLogAttr(inv.Tracer)
-	if !ok {
+	stamp, n := skywagoLogAttrs(inv.Tracer)
+	if n == 0 {
 		return
 	}
-	withContext := make([]Attr, 0, len(*attrs)+1)
-	withContext = append(withContext, attr)
+	withContext := make([]Attr, 0, len(*attrs)+n)
+	withContext = append(withContext, stamp[:n]...)
 	*attrs = append(withContext, (*attrs)...)
 }
 
@@ -75,11 +77,12 @@ func skywagoAppendLabel(labels, keys []string, a Attr) []string {
 	return labels
 }
 
-// skywagoLogAttr is the trace context attribute to add, unless no trace is active.
-func skywagoLogAttr(t *skywagoTracerABI) (Attr, bool) {
-	key, value, ok := skywagoLogContext(t)
-	if !ok {
-		return Attr{}, false
+// skywagoLogAttrs are the trace context attributes to add (attrs[:n]): SW_CTX, and trace_id and
+// span_id with W3C propagation on; none when no trace is active.
+func skywagoLogAttrs(t *skywagoTracerABI) (attrs [3]Attr, n int) {
+	stamp, n := skywagoLogFields(t)
+	for i, f := range stamp[:n] {
+		attrs[i] = String(f.Key, f.Value)
 	}
-	return String(key, value), true
+	return attrs, n
 }

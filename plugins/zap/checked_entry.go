@@ -24,12 +24,14 @@ func skywagoCheckedEntryWriteBefore(inv *skywagoInvocation, ce *CheckedEntry, fi
 		}
 	}
 	skywagoLogShip(inv.Tracer, ce.Time.UnixNano(), ce.Level.String(), ce.Message, labels)
-	key, value, ok := skywagoLogContext(inv.Tracer)
-	if !ok {
+	stamp, n := skywagoLogFields(inv.Tracer)
+	if n == 0 {
 		return
 	}
-	withContext := make([]Field, 0, len(*fields)+1)
-	withContext = append(withContext, Field{Key: key, Type: StringType, String: value})
+	withContext := make([]Field, 0, len(*fields)+n)
+	for _, f := range stamp[:n] {
+		withContext = append(withContext, Field{Key: f.Key, Type: StringType, String: f.Value})
+	}
 	*fields = append(withContext, (*fields)...)
 }
 

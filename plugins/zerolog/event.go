@@ -7,8 +7,9 @@ func skywagoEventMsgBefore(inv *skywagoInvocation, e *Event, msg *string) {
 	if e == nil {
 		return
 	}
-	if key, value, ok := skywagoLogContext(inv.Tracer); ok {
-		e.Str(key, value)
+	stamp, n := skywagoLogFields(inv.Tracer)
+	for _, f := range stamp[:n] {
+		e.Str(f.Key, f.Value)
 	}
 }
 

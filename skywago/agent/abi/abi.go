@@ -43,7 +43,9 @@ type TracerABI struct {
 	// Version 2.
 
 	// Setting returns the agent's effective value of an SW_* setting: the service and instance
-	// names it reports under, else the environment over the build-time defaults ("" if unset).
+	// names it reports under, the propagators it uses (SW_AGENT_PROPAGATORS: the resolved list,
+	// whether SW_AGENT_PROPAGATORS, OTEL_PROPAGATORS or the default set it), else the
+	// environment over the build-time defaults ("" if unset).
 	Setting func(key string) string
 
 	// Version 3: shutdown (the os/signal plugin).

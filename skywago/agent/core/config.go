@@ -294,6 +294,8 @@ func Setting(key string) string {
 			return t.service
 		case "SW_AGENT_INSTANCE_NAME":
 			return t.instance
+		case "SW_AGENT_PROPAGATORS":
+			return propagatorList(t.propagators) // resolved: SW_AGENT_PROPAGATORS, OTEL_PROPAGATORS or the default
 		}
 	}
 	if v, ok := os.LookupEnv(key); ok && v != "" {

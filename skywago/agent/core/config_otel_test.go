@@ -120,3 +120,24 @@ func TestOTelSampler(t *testing.T) {
 		t.Fatalf("bad values should warn and keep defaults: %+v %q", cfg.OTel, w.all())
 	}
 }
+
+// Setting reports the propagators in use (the log plugins ask it whether W3C is on), resolved
+// from SW_AGENT_PROPAGATORS or OTEL_PROPAGATORS.
+func TestSettingReportsThePropagatorsInUse(t *testing.T) {
+	for env, want := range map[string]string{"": "sw8,tracecontext,baggage", "b3,tracecontext": "b3,tracecontext", "none": "none"} {
+		startCapture(t, func(c *Config) {
+			if env != "" {
+				loadOTelConfig(c, func(k string) (string, bool) {
+					if k == "OTEL_PROPAGATORS" {
+						return env, true
+					}
+					return "", false
+				}, nil, func(string) {})
+			}
+		})
+		if got := Setting("SW_AGENT_PROPAGATORS"); got != want {
+			t.Errorf("OTEL_PROPAGATORS=%q: Setting says %q, want %q", env, got, want)
+		}
+		Shutdown(time.Second)
+	}
+}
