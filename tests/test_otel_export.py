@@ -1,6 +1,7 @@
 """The OpenTelemetry and Zipkin world, end to end, asserted from what the real backends' query APIs
 return: two skywago processes (examples/httpchain: frontend -> backend, twice) exporting OTLP to a
-real Jaeger and Zipkin v2 JSON to a real Zipkin; W3C and B3 callers continue their traces."""
+real Jaeger and Zipkin v2 JSON to a real Zipkin; W3C and B3 callers continue their traces. Each
+end to end through both front doors (tests/frontdoors.py: go build -toolexec and Bazel)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,14 @@ import uuid
 
 import pytest
 
-import gotool
+import frontdoors
 import services
 
 
-@pytest.fixture(scope="module")
-def httpchain(tmp_path_factory):
-    out = tmp_path_factory.mktemp("otel-httpchain") / "httpchain"
-    gotool.go_build(gotool.REPO / "examples" / "httpchain", out, toolexec=gotool.shim_path())
-    return out
+@pytest.fixture(scope="module", params=frontdoors.FRONT_DOORS)
+def httpchain(request, tmp_path_factory):
+    """examples/httpchain instrumented through each front door (go build -toolexec, Bazel)."""
+    return frontdoors.build(request.param, "httpchain", tmp_path_factory.mktemp(f"otel-httpchain-{request.param}"))
 
 
 def names() -> tuple[str, str]:

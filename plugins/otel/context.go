@@ -5,7 +5,8 @@ package trace
 
 import "context"
 
-func skywagoOTelSpanContextFromContextBefore(inv *skywagoInvocation, ctx *context.Context, sc *SpanContext) {}
+func skywagoOTelSpanContextFromContextBefore(inv *skywagoInvocation, ctx *context.Context, sc *SpanContext) {
+}
 
 func skywagoOTelSpanContextFromContextAfter(inv *skywagoInvocation, ctx *context.Context, sc *SpanContext) {
 	if sc.IsValid() || inv.Tracer.Version < 3 {

@@ -1,7 +1,7 @@
 // Advice compiled inside go.opentelemetry.io/otel/internal/global, the API's global tracer
 // provider. Without an SDK its tracers make no-op spans: skywago makes them real skywago spans.
-// With the SDK set (the tracer has a delegate), the SDK makes the span and skywago mirrors it while
-// it is open, so that skywago's spans inside it are its children.
+// With the SDK set (the tracer has a delegate), the SDK makes the span, and the advice compiled
+// into the SDK (sdk.go) mirrors it while it is open.
 package global
 
 import (
@@ -22,7 +22,7 @@ const (
 func skywagoOTelStartBefore(inv *skywagoInvocation, t *tracer, ctx *context.Context, name *string, opts *[]trace.SpanStartOption, rctx *context.Context, rspan *trace.Span) {
 	tr := inv.Tracer
 	if t == nil || tr.Version < 3 || t.delegate.Load() != nil {
-		return // the SDK makes the span (mirrored in After)
+		return // the SDK makes (and sdk.go mirrors) the span
 	}
 	parent := *ctx
 	if parent == nil {
@@ -71,72 +71,6 @@ func skywagoOTelStartBefore(inv *skywagoInvocation, t *tracer, ctx *context.Cont
 }
 
 func skywagoOTelStartAfter(inv *skywagoInvocation, t *tracer, ctx *context.Context, name *string, opts *[]trace.SpanStartOption, rctx *context.Context, rspan *trace.Span) {
-	if inv.Skip || inv.Tracer.Version < 3 {
-		return
-	}
-	*rctx, *rspan = skywagoOTelMirror(inv.Tracer, *rctx, *rspan, *name)
-}
-
-// The SDK's tracers handed out by the global provider once the SDK is set (otel.Tracer after
-// otel.SetTracerProvider) are wrapped, so that their spans are mirrored too.
-func skywagoOTelTracerBefore(inv *skywagoInvocation, p *tracerProvider, name *string, opts *[]trace.TracerOption, rt *trace.Tracer) {
-}
-
-func skywagoOTelTracerAfter(inv *skywagoInvocation, p *tracerProvider, name *string, opts *[]trace.TracerOption, rt *trace.Tracer) {
-	if inv.Tracer.Version < 3 || *rt == nil {
-		return
-	}
-	switch (*rt).(type) {
-	case *tracer, *skywagoOTelSDKTracer:
-		return // the global tracer's Start is instrumented itself
-	}
-	*rt = &skywagoOTelSDKTracer{Tracer: *rt, tr: inv.Tracer}
-}
-
-type skywagoOTelSDKTracer struct {
-	trace.Tracer
-	tr *skywagoTracerABI
-}
-
-func (t *skywagoOTelSDKTracer) Start(ctx context.Context, name string, opts ...trace.SpanStartOption) (context.Context, trace.Span) {
-	ctx, span := t.Tracer.Start(ctx, name, opts...)
-	defer func() {
-		if r := recover(); r != nil {
-			t.tr.InterceptorPanic("otel", r)
-		}
-	}()
-	ctx, span = skywagoOTelMirror(t.tr, ctx, span, name)
-	return ctx, span
-}
-
-// skywagoOTelMirror starts skywago's mirror of a recording span of the SDK and returns the span
-// (and a context holding it) whose End also ends the mirror.
-func skywagoOTelMirror(tr *skywagoTracerABI, ctx context.Context, span trace.Span, name string) (context.Context, trace.Span) {
-	if span == nil || !span.IsRecording() {
-		return ctx, span
-	}
-	switch span.(type) {
-	case *skywagoOTelSpan, *skywagoOTelMirrorSpan:
-		return ctx, span
-	}
-	sc := span.SpanContext()
-	if !sc.IsValid() {
-		return ctx, span
-	}
-	sid := sc.SpanID()
-	var id uint64
-	for _, b := range sid {
-		id = id<<8 | uint64(b)
-	}
-	mirror := tr.StartMirrorSpan(sc.TraceID().String(), id, sc.IsSampled(), name)
-	if mirror == nil {
-		return ctx, span
-	}
-	wrapped := &skywagoOTelMirrorSpan{Span: span, tr: tr, handle: mirror}
-	if ctx != nil {
-		ctx = trace.ContextWithSpan(ctx, wrapped)
-	}
-	return ctx, wrapped
 }
 
 func skywagoOTelSpanContext(tr *skywagoTracerABI, span interface{}) trace.SpanContext {
@@ -208,15 +142,3 @@ func (s *skywagoOTelSpan) AddLink(trace.Link) {}
 func (s *skywagoOTelSpan) SetName(name string) { s.tr.SetOperation(s.handle, name) }
 
 func (s *skywagoOTelSpan) TracerProvider() trace.TracerProvider { return s.tracer.provider }
-
-// skywagoOTelMirrorSpan is the SDK's span, whose End also ends skywago's mirror of it.
-type skywagoOTelMirrorSpan struct {
-	trace.Span
-	tr     *skywagoTracerABI
-	handle interface{}
-}
-
-func (m *skywagoOTelMirrorSpan) End(opts ...trace.SpanEndOption) {
-	m.Span.End(opts...)
-	m.tr.End(m.handle)
-}
