@@ -93,4 +93,4 @@ func (s *s3Client) produce(ctx context.Context, value string) error {
 }
 
 func (s *s3Client) consume(ctx context.Context, handle func(string)) error { return nil }
-func (s *s3Client) close()                                                  {}
+func (s *s3Client) close()                                                 {}

@@ -95,7 +95,8 @@ func skywagoAmqpDeliverBefore(inv *skywagoInvocation, subs *consumers, tag *stri
 	t.End(span)
 }
 
-func skywagoAmqpDeliverAfter(inv *skywagoInvocation, subs *consumers, tag *string, msg **Delivery, found *bool) {}
+func skywagoAmqpDeliverAfter(inv *skywagoInvocation, subs *consumers, tag *string, msg **Delivery, found *bool) {
+}
 
 func skywagoAmqpPublishContextBefore(inv *skywagoInvocation, ch *Channel, ctx *context.Context, exchange *string, key *string, mandatory *bool, immediate *bool, msg *Publishing, dc **DeferredConfirmation, err *error) {
 	skywagoAmqpPublishBefore(inv, ch, exchange, key, mandatory, immediate, msg, dc, err)

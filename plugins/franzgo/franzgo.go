@@ -98,7 +98,8 @@ func skywagoKgoProduceSyncAfter(inv *skywagoInvocation, cl *Client, ctx *context
 
 // --- consumer ------------------------------------------------------------------------------------
 
-func skywagoKgoPollBefore(inv *skywagoInvocation, cl *Client, ctx *context.Context, max *int, fetches *Fetches) {}
+func skywagoKgoPollBefore(inv *skywagoInvocation, cl *Client, ctx *context.Context, max *int, fetches *Fetches) {
+}
 
 func skywagoKgoPollAfter(inv *skywagoInvocation, cl *Client, ctx *context.Context, max *int, fetches *Fetches) {
 	if cl == nil {

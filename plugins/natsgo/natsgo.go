@@ -144,7 +144,8 @@ func skywagoNatsSubscribeBefore(inv *skywagoInvocation, nc *Conn, subj *string, 
 func skywagoNatsSubscribeAfter(inv *skywagoInvocation, nc *Conn, subj *string, queue *string, cb *MsgHandler, ch *chan *Msg, errCh *chan error, isSync *bool, js **jsSub, sub **Subscription, err *error) {
 }
 
-func skywagoNatsNextMsgBefore(inv *skywagoInvocation, s *Subscription, timeout *time.Duration, m **Msg, err *error) {}
+func skywagoNatsNextMsgBefore(inv *skywagoInvocation, s *Subscription, timeout *time.Duration, m **Msg, err *error) {
+}
 
 func skywagoNatsNextMsgAfter(inv *skywagoInvocation, s *Subscription, timeout *time.Duration, m **Msg, err *error) {
 	if s == nil || *m == nil || *err != nil || skywagoNatsIsInbox(s.conn, (*m).Subject) {
