@@ -97,7 +97,8 @@ def test_a_plugin_with_shared_advice_reads_only_its_declared_files(tmp_path):
     for name in ("logctx.go", "itoa.go"):
         shutil.copy2(gotool.REPO / "plugins" / "_shared" / name, plugins_dir / "_shared" / name)
     src = tmp_path / "entry.go"
-    src.write_text("package logrus\n\nimport \"sync\"\n\nvar _ sync.Mutex\n\ntype Fields map[string]interface{}\n\ntype Entry struct{ Data Fields }\n\n"
+    # Imports as logrus's entry.go does (the added file uses fmt for log labels and sync).
+    src.write_text("package logrus\n\nimport (\n\t\"fmt\"\n\t\"sync\"\n)\n\nvar _ sync.Mutex\nvar _ = fmt.Sprint\n\ntype Fields map[string]interface{}\n\ntype Entry struct{ Data Fields }\n\n"
                    "func (entry *Entry) write() {}\n")
     out = tmp_path / "out"
     out.mkdir()
