@@ -4,6 +4,7 @@ plain build of the same tree afterwards is untouched."""
 
 import hashlib
 import pathlib
+import shutil
 import subprocess
 
 import pytest
@@ -62,3 +63,35 @@ def test_go_work_workspace(tmp_path):
                        .replace("return uuid.", "return lib.Prefix() + uuid."))
     gotool.run(["go", "work", "init", "./withdeps", "./lib"], cwd=work)
     build_run_and_check(work, app, tmp_path)
+
+
+def test_module_version_from_any_module_cache_location(monkeypatch, tmp_path):
+    """The version a plugin's range is checked against comes from the module cache path, wherever
+    GOMODCACHE (or GOPATH) puts the cache, not only under .../pkg/mod/."""
+    from skywago.toolexec import modules
+
+    def versions(path):
+        modules._module_cache.cache_clear()
+        return modules.module_versions([path], "github.com/gin-gonic/gin", {})
+
+    monkeypatch.setenv("GOMODCACHE", "/ci/cache/gomod")
+    assert versions("/ci/cache/gomod/github.com/gin-gonic/gin@v1.9.1/gin.go") == {"github.com/gin-gonic/gin": "v1.9.1"}
+    assert versions("/ci/cache/gomod/github.com/!azure/go-x@v0.1.0/x.go") == {"github.com/Azure/go-x": "v0.1.0"}
+    monkeypatch.delenv("GOMODCACHE")
+    monkeypatch.setenv("GOPATH", f"/work/gopath{':'}/other")
+    assert versions("/work/gopath/pkg/mod/github.com/gin-gonic/gin@v1.10.0/gin.go") == {"github.com/gin-gonic/gin": "v1.10.0"}
+    modules._module_cache.cache_clear()
+
+
+def test_plugins_apply_with_the_module_cache_moved(tmp_path):
+    """A CI job with GOMODCACHE outside GOPATH (a cached directory of its own): gorilla/mux is
+    instrumented (its advice is linked), with no "version unknown" warning."""
+    app = tmp_path / "muxchain"
+    shutil.copytree(gotool.REPO / "examples" / "muxchain", app,
+                    ignore=shutil.ignore_patterns("BUILD.bazel", "MODULE.bazel", "*.lock"))
+    env = gotool.go_env(GOMODCACHE=str(tmp_path / "gomodcache"), GOFLAGS="-buildvcs=false -modcacherw")
+    binary = tmp_path / "muxchain.bin"
+    done = gotool.go_build(app, binary, toolexec=gotool.shim_path(), env=env)
+    assert "skywago: warning" not in done.stderr, done.stderr
+    symbols = subprocess.run(["go", "tool", "nm", str(binary)], capture_output=True, text=True, check=True).stdout
+    assert "github.com/gorilla/mux.skywagoMuxServeHTTPBefore" in symbols
