@@ -31,11 +31,20 @@ def traced(request, tmp_path_factory):
     return frontdoors.build(request.param, "shutdown", tmp_path_factory.mktemp(request.param))
 
 
+def default_signal_dispositions():
+    """In the child: SIGINT and SIGTERM as a fresh process has them. A test run started in the
+    background by a non-interactive shell inherits SIGINT ignored, and Go keeps an ignored signal
+    ignored: the plain program would then never exit on SIGINT."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def run_until(binary, args, env, request_path, stop, tmp_path):
     """Start binary, GET request_path, then stop(proc) at once; return (status, stdout, stderr)."""
     port = services.free_port()
     proc = subprocess.Popen([str(binary), "-listen", f"127.0.0.1:{port}", *args], env=gotool.go_env(**env),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=default_signal_dispositions)
     try:
         services.wait_listening(port, proc)
         status, body = services.get(f"http://127.0.0.1:{port}{request_path}")
