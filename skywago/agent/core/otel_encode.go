@@ -153,16 +153,7 @@ func (b *otelBatch) appendOTLPJSON(out []byte, batch []*segment) []byte {
 
 func (b *otelBatch) appendSpanJSON(out []byte, v *otelSpanView) []byte {
 	o := v.otel
-	out = append(out, `{"traceId":"`...)
-	out = append(out, v.traceHex...)
-	out = append(out, `","spanId":"`...)
-	out = appendHex64(out, v.spanID)
-	out = append(out, '"')
-	if v.parentID != 0 {
-		out = append(out, `,"parentSpanId":"`...)
-		out = appendHex64(out, v.parentID)
-		out = append(out, '"')
-	}
+	out = appendSpanIDsJSON(out, v, `","spanId":"`, `,"parentSpanId":"`)
 	if v.state != "" {
 		out = append(out, `,"traceState":`...)
 		out = appendJSONString(out, v.state)
@@ -261,16 +252,7 @@ func (b *otelBatch) appendZipkinJSON(out []byte, batch []*segment) []byte {
 
 func (b *otelBatch) appendZipkinSpan(out []byte, v *otelSpanView, t *tracer) []byte {
 	o := v.otel
-	out = append(out, `{"traceId":"`...)
-	out = append(out, v.traceHex...)
-	out = append(out, `","id":"`...)
-	out = appendHex64(out, v.spanID)
-	out = append(out, '"')
-	if v.parentID != 0 {
-		out = append(out, `,"parentId":"`...)
-		out = appendHex64(out, v.parentID)
-		out = append(out, '"')
-	}
+	out = appendSpanIDsJSON(out, v, `","id":"`, `,"parentId":"`)
 	out = append(out, `,"name":`...)
 	out = appendJSONString(out, o.name)
 	if int(o.kind) < len(zipkinKinds) && zipkinKinds[o.kind] != "" {
@@ -397,4 +379,21 @@ func isIPv6(s string) bool {
 		}
 	}
 	return colons >= 2
+}
+
+// appendSpanIDsJSON opens a span object with its trace id, span id and parent id (when it has
+// one) in hex: OTLP/JSON and Zipkin differ only in the key names (spanKey and parentKey carry
+// their quotes and separators).
+func appendSpanIDsJSON(out []byte, v *otelSpanView, spanKey, parentKey string) []byte {
+	out = append(out, `{"traceId":"`...)
+	out = append(out, v.traceHex...)
+	out = append(out, spanKey...)
+	out = appendHex64(out, v.spanID)
+	out = append(out, '"')
+	if v.parentID != 0 {
+		out = append(out, parentKey...)
+		out = appendHex64(out, v.parentID)
+		out = append(out, '"')
+	}
+	return out
 }
