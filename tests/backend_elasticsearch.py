@@ -47,8 +47,7 @@ def home():
 
 
 def prepare() -> None:
-    if os.environ.get("SKYWAGO_DATASTORES_TESTS") == "1":  # the only tests that use it (see there)
-        home()
+    home()
 
 
 def _java_home() -> str:

@@ -38,7 +38,7 @@ run web tests/test_plugin_gin.py tests/test_plugin_echo.py tests/test_plugin_mux
 # upper under Bazel, the seams of the plugins with one target per version range (pgx v5.5.5 and
 # v5.6.0, lib/pq v1.10.9 and v1.11.0: SKYWAGO_MATRIX=1), the out-of-range build; go-redis's own
 # tests that need no server; sql (pgx stdlib, mysql), gorm and go-redis v9 at both bounds.
-SKYWAGO_DATASTORES_TESTS=1 SKYWAGO_MATRIX=1 run data tests/test_plugin_datastores.py tests/test_goredis_suite.py \
+SKYWAGO_MATRIX=1 run data tests/test_plugin_datastores.py tests/test_goredis_suite.py \
   tests/test_plugin_sql.py tests/test_plugin_gorm.py tests/test_plugin_redis.py
 
 # --- messaging: kafka-go, sarama, franz-go, amqp091-go, nats.go, rocketmq-client-go, aws-sdk-go-v2

@@ -80,10 +80,15 @@ def run(cmd: list[str], cwd=None, env=None, timeout: float = 3600, what: str = "
 
 
 def go_program(name: str, module: str, version: str, package: str | None = None,
-               env: dict[str, str] | None = None, build_flags: tuple[str, ...] = ()) -> pathlib.Path:
+               env: dict[str, str] | None = None, build_flags: tuple[str, ...] = (),
+               files: dict[str, str] | None = None) -> pathlib.Path:
     """A Go program from the Go module proxy, built once and cached: `package` (default: the
     module's root) of module@version, built in a throwaway module with the local Go toolchain
-    (`GOTOOLCHAIN` in env picks another). Returns the path of the executable."""
+    (`GOTOOLCHAIN` in env picks another). Returns the path of the executable.
+
+    files: {path in the module: text} written into a copy of the module before the build (files
+    its release process generates and its module zip lacks, e.g. an embedded version.txt); the
+    build then uses that copy (a `replace` directive)."""
     package = package or module
     exe_name = package.rstrip("/").split("/")[-1]
 
@@ -93,6 +98,16 @@ def go_program(name: str, module: str, version: str, package: str | None = None,
         build_env = {**os.environ, "GOFLAGS": "-mod=mod", "CGO_ENABLED": "0", **(env or {})}
         run(["go", "mod", "init", f"skywago.test/{name}"], cwd=work, env=build_env)
         run(["go", "get", f"{module}@{version}"], cwd=work, env=build_env, what=f"go get {module}@{version}")
+        if files:
+            listed = run(["go", "list", "-m", "-f", "{{.Dir}}", module], cwd=work, env=build_env).stdout.strip()
+            copy = work / "module"
+            shutil.copytree(listed, copy)
+            for path in [copy, *copy.rglob("*")]:  # the module cache is read-only
+                if not path.is_symlink():
+                    path.chmod(path.stat().st_mode | 0o200)
+            for rel, text in files.items():
+                (copy / rel).write_text(text)
+            run(["go", "mod", "edit", f"-replace={module}=./module"], cwd=work, env=build_env)
         run(["go", "build", *build_flags, "-o", str(dest / exe_name), package], cwd=work, env=build_env,
             what=f"go build {package}")
         shutil.rmtree(work)

@@ -12,17 +12,9 @@ import json
 import shutil
 import stat
 
-import os
-
-import pytest
-
 import gotool
 import plugin_apps
 import test_gin_suite
-
-# Not yet run to its end (see tests/test_plugin_datastores.py): SKYWAGO_DATASTORES_TESTS=1 runs it.
-pytestmark = pytest.mark.skipif(os.environ.get("SKYWAGO_DATASTORES_TESTS") != "1",
-                                reason="not yet confirmed on a machine that can build it: SKYWAGO_DATASTORES_TESTS=1 runs it")
 
 GOREDIS = "github.com/redis/go-redis/v9"
 VERSION = "v9.23.0"  # the goredis plugin's upper bound (examples/cache-redis)

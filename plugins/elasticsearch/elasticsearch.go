@@ -50,10 +50,14 @@ func skywagoPerformBefore(inv *skywagoInvocation, c *BaseClient, req **http.Requ
 	inv.State = skywagoRequest{operation: operation, peer: peer}
 	t.SetTag(span, "db.type", "Elasticsearch")
 	t.SetTag(span, "db.statement", r.Method+" "+r.URL.Path)
+	t.SetTag(span, "http.method", r.Method)
 	skywagoOwn(inv)
 }
 
-// skywagoOwn (re)sets what net/http's Exit span, the same span, renamed and re-tagged.
+// skywagoOwn (re)sets the span's name, peer, component and layer. The transport sends the
+// request with its http.RoundTripper's RoundTrip, not through an http.Client, so net/http's client
+// span is not there by default; a Transport that goes through an http.Client opens it as the same
+// span (an Exit inside an Exit), and this takes the span back when the request returns.
 func skywagoOwn(inv *skywagoInvocation) {
 	t, state := inv.Tracer, inv.State.(skywagoRequest)
 	t.SetOperation(inv.Span, state.operation)
@@ -70,6 +74,13 @@ func skywagoPerformAfter(inv *skywagoInvocation, c *BaseClient, req **http.Reque
 	}
 	t := inv.Tracer
 	skywagoOwn(inv)
+	if r := *req; r != nil && r.URL != nil {
+		// now with the scheme and host of the node the transport chose (it sets them in place)
+		t.SetTag(inv.Span, "url", r.URL.String())
+	}
+	if *err == nil && *res != nil {
+		t.SetTag(inv.Span, "http.status_code", strconv.Itoa((*res).StatusCode))
+	}
 	switch {
 	case *err != nil:
 		t.SetError(inv.Span)
