@@ -1,10 +1,11 @@
 """skywago_aspect: rebuild a Go program's packages from rewritten sources, with the instrumented
 Go SDK, and link it with the agent.
 
-Written against rules_go v0.63.0: public `go_context`, `GoInfo`, `GoArchive`, `go.archive`,
-`go.binary`; private `CGO_ATTRS`/`CGO_FRAGMENTS`/`CGO_TOOLCHAINS` (what `go_rule` adds, which an
-aspect must add by hand so its go_context computes the same build mode as go_library's), and the
-go context's `toolchain`/`sdk`/`stdlib`/`env` fields, which it points at the instrumented SDK
+Written against rules_go v0.63.0 (0.53.0 works too: bazel/README.md, "rules_go releases"):
+public `go_context`, `GoInfo`, `GoArchive`, `go.archive`, `go.binary`; private `CGO_ATTRS`/
+`CGO_FRAGMENTS`/`CGO_TOOLCHAINS` (what `go_rule` adds, which an aspect must add by hand so its
+go_context computes the same build mode as go_library's), and the go context's
+`toolchain`/`sdk`/`stdlib`/`env` fields, which it points at the instrumented SDK
 (instrumented.bzl).
 """
 

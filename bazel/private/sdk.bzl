@@ -121,6 +121,11 @@ def user_sdks(rctx, go_toolchains):
         fail("skywago: cannot read rules_go's SDK list {}:\n{}".format(listing, result.stderr))
     entries = json.decode(result.stdout)
     for entry in entries:
+        # Older rules_go (0.53.0) names the SDK's platform host_goos/host_goarch (the execution
+        # platform all the same); 0.63.0 exec_goos/exec_goarch.
+        for key in ("goos", "goarch"):
+            if "exec_" + key not in entry and "host_" + key in entry:
+                entry["exec_" + key] = entry["host_" + key]
         if entry.get("sdk_type") == "host":
             entry["exec_goos"], entry["exec_goarch"] = host_platform(rctx)
     return entries
