@@ -17,7 +17,9 @@ func skywagoClientSendBefore(inv *skywagoInvocation, c *Client, req **Request, d
 		if r.Header == nil {
 			r.Header = make(Header)
 		}
-		r.Header.Set(key, value)
+		// Header.Set would canonicalize the key into a new string on every request ("sw8" is
+		// not canonical); the propagators' keys are few and known.
+		r.Header[skywagoCanonicalHeaderKey(key)] = []string{value}
 	}
 	span := t.StartSpan(skywagoSpanExit, r.Method+":"+r.URL.Path, skywagoPeer(r), nil, inject)
 	if span == nil {
@@ -57,4 +59,34 @@ func skywagoPeer(r *Request) string {
 		return host + ":443"
 	}
 	return host + ":80"
+}
+
+// skywagoCanonicalHeaderKey is CanonicalMIMEHeaderKey without its allocation for the header
+// names skywago's propagators write (sw8, W3C, B3); any other key takes the usual path.
+func skywagoCanonicalHeaderKey(key string) string {
+	switch key {
+	case "sw8":
+		return "Sw8"
+	case "sw8-correlation":
+		return "Sw8-Correlation"
+	case "traceparent":
+		return "Traceparent"
+	case "tracestate":
+		return "Tracestate"
+	case "baggage":
+		return "Baggage"
+	case "b3":
+		return "B3"
+	case "x-b3-traceid":
+		return "X-B3-Traceid"
+	case "x-b3-spanid":
+		return "X-B3-Spanid"
+	case "x-b3-parentspanid":
+		return "X-B3-Parentspanid"
+	case "x-b3-sampled":
+		return "X-B3-Sampled"
+	case "x-b3-flags":
+		return "X-B3-Flags"
+	}
+	return CanonicalHeaderKey(key)
 }

@@ -54,6 +54,9 @@ type reporter[T any] struct {
 	failedSends     atomic.Uint64
 	unreportedDrops atomic.Uint64 // drops not yet announced on stderr
 	failing         atomic.Bool   // the last send failed: the outage was announced
+	// a send failed since drops were last announced: they are the outage's, not a backend
+	// that is up but slower than the app (a slow disk for the file reporter)
+	failedSinceReport atomic.Bool
 }
 
 const (
@@ -336,12 +339,17 @@ func (r *reporter[T]) sendOnce(batch []T, deadline time.Time) error {
 	if err == nil {
 		r.sent.Add(uint64(len(batch)))
 		r.failing.Store(false)
-		if n := r.unreportedDrops.Swap(0); n > 0 {
+		outage := r.failedSinceReport.Swap(false)
+		if n := r.unreportedDrops.Swap(0); n > 0 && outage {
 			r.warn("dropped " + strconv.FormatUint(n, 10) + " " + r.what + " while the backend was unreachable")
+		} else if n > 0 {
+			r.warn("dropped " + strconv.FormatUint(n, 10) + " " + r.what + ": the send queue (" +
+				strconv.Itoa(cap(r.queue)) + ") was full, the backend took them slower than the application made them")
 		}
 		return nil
 	}
 	r.failedSends.Add(1)
+	r.failedSinceReport.Store(true)
 	if isPermanent(err) {
 		r.dropped.Add(uint64(len(batch)))
 		r.warn("the backend refused " + strconv.Itoa(len(batch)) + " " + r.what + ": " + err.Error())

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unsafe"
@@ -283,5 +284,32 @@ func TestNormalizeBackendAddress(t *testing.T) {
 		if got := normalizeBackendAddress(in, func(string) {}); got != want {
 			t.Errorf("normalize(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// A backend that is up but slower than the application (a slow disk under the file reporter):
+// the drops are announced with that cause, not as an outage.
+func TestSlowBackendDropsAreNotCalledAnOutage(t *testing.T) {
+	release := make(chan struct{})
+	var delivered atomic.Int64
+	w := &warnings{}
+	r := newReporter("segments", func(batch []int, _ time.Time) error {
+		<-release
+		delivered.Add(int64(len(batch)))
+		return nil
+	}, queueSettings{size: 5, batchSize: 5, flushInterval: time.Millisecond, sendTimeout: time.Second,
+		maxBackoff: time.Second}, &fieldGLS{}, w.add)
+	defer r.shutdown(time.Second)
+	for i := 0; i < 50; i++ {
+		r.enqueue(i)
+	}
+	close(release)
+	waitFor(t, "the drop report", func() bool { return len(w.containing("dropped ")) == 1 })
+	got := w.containing("dropped ")[0]
+	if strings.Contains(got, "unreachable") || !strings.Contains(got, "the send queue (5) was full") {
+		t.Fatalf("drop line %q", got)
+	}
+	if s := r.stats(); s.Dropped == 0 || s.Dropped+uint64(delivered.Load()) > 50 {
+		t.Fatalf("stats %+v, delivered %d", s, delivered.Load())
 	}
 }
