@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import os
 import pathlib
 import shutil
@@ -112,7 +113,12 @@ def go_program(name: str, module: str, version: str, package: str | None = None,
             what=f"go build {package}")
         shutil.rmtree(work)
 
-    return ensure(name, version, make) / exe_name
+    # The supplied files are part of what is built: a binary cached without them (FerretDB's
+    # panicked at start) must not be reused, so they key the cache entry too.
+    key = version
+    if files:
+        key += "-" + hashlib.sha256(repr(sorted(files.items())).encode()).hexdigest()[:8]
+    return ensure(name, key, make) / exe_name
 
 
 def maven_jars(name: str, version: str, artifacts: list[str], java_version: str = "17",
