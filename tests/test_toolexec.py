@@ -231,3 +231,43 @@ def test_cached_version_line_follows_the_toolchain(tmp_path):
         for _ in range(2):
             answer = subprocess.run(["skywago", "toolexec", str(tool), "-V=full"], env=env, capture_output=True, text=True)
             assert answer.stdout.startswith(f"compile version {release} skywago="), answer.stderr
+
+
+def test_agent_is_built_beside_the_program_not_after_it(tmp_path):
+    """A cold build starts the agent's nested build at the first rewritten compile that imports
+    crypto/tls (net/http's, here), so the main compile, last before the link, only collects its
+    answer (agent_early): it runs no go command of its own."""
+    app = gotool.copy_testdata("profilelabels", tmp_path)
+    stats = tmp_path / "stats.jsonl"
+    env = gotool.go_env(GOCACHE=str(tmp_path / "cache"), SKYWAGO_STATS_FILE=str(stats))
+    built = gotool.build("short", app, tmp_path / "inst", env=env, flags=["-work"])
+    work = next(line.split("=", 1)[1] for line in built.stderr.splitlines() if line.startswith("WORK="))
+    try:
+        job = pathlib.Path(work) / "skywago-agent"
+        assert (job / "exports.json").is_file(), (job / "log").read_text() if (job / "log").exists() else "no job"
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    import json
+
+    calls = [json.loads(line) for line in stats.read_text().splitlines()]
+    main_compile = next(c for c in calls if c["tool"] == "compile" and c["import_path"] == "example.com/profilelabels")
+    assert main_compile["children_cpu_s"] == 0.0, main_compile  # it waited for no nested go command
+    assert b"skywago.dev/agent/core" in (tmp_path / "inst").read_bytes()
+
+
+def test_early_agent_answer_for_another_key_is_not_used(tmp_path):
+    """A job for another toolchain (or -pgo profile) is ignored: the main compile builds the agent itself."""
+    from skywago.toolexec import agent_early
+
+    action = tmp_path / "b001"
+    action.mkdir()
+    job = pathlib.Path(agent_early.job_dir(str(action)))
+    job.mkdir()
+    (job / "job.json").write_text('{"key": ["/other/go/pkg/tool/linux_amd64/compile", ""]}')
+    (job / "lock").write_text("")
+    (job / "exports.json").write_text('{"skywago.dev/agent/boot": "/nowhere.a"}')
+    assert agent_early.collect("/usr/local/go/pkg/tool/linux_amd64/compile", "", str(action)) is None
+    assert agent_early.collect("/other/go/pkg/tool/linux_amd64/compile", "", str(action)) == {
+        "skywago.dev/agent/boot": "/nowhere.a"}
+    (job / "exports.json").unlink()  # the background build failed: no answer
+    assert agent_early.collect("/other/go/pkg/tool/linux_amd64/compile", "", str(action)) is None

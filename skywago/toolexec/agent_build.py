@@ -41,6 +41,12 @@ def toolexec_command() -> str:
 @functools.cache
 def exports(tool: str, pgo_profile: str = "") -> dict[str, str]:
     """import path -> archive for the boot package and everything it depends on."""
+    return run_nested_build(*nested_build(tool, pgo_profile))
+
+
+def nested_build(tool: str, pgo_profile: str = "") -> tuple[list[str], dict[str, str], str]:
+    """The nested go command that builds the agent for this build: (argv, environment, cwd).
+    Computed in a tool call of the build (it reads the parent go command's flags)."""
     goroot = goroot_of_tool(tool)
     go = os.path.join(goroot, "bin", "go")
     flags = goflags.forwarded_flags(goflags.parent_go_argv())
@@ -61,7 +67,11 @@ def exports(tool: str, pgo_profile: str = "") -> dict[str, str]:
         *flags,
         BOOT_PACKAGE,
     ]
-    done = subprocess.run(command, cwd=agent_module_dir(), env=env, capture_output=True, text=True)
+    return command, env, agent_module_dir()
+
+
+def run_nested_build(command: list[str], env: dict[str, str], cwd: str) -> dict[str, str]:
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise AgentBuildError(f"building the agent failed:\n{done.stderr.strip()}")
     found = dict(line.split("=", 1) for line in done.stdout.splitlines() if "=" in line)

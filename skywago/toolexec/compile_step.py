@@ -9,7 +9,7 @@ import sys
 
 from skywago import config
 from skywago.engine import BOOT_PACKAGE, PackageInput, RewriteError, SourceFile, rewrite_package
-from skywago.toolexec import agent_build, dispatch, modules, report, rules_for_build, selection
+from skywago.toolexec import agent_build, agent_early, dispatch, modules, report, rules_for_build, selection
 from skywago.toolexec.compile_args import CompileArgs, UnknownArgumentShape, read_importcfg
 
 REWRITE_DIR = "skywago"  # under the action's $WORK/bNNN, which -trimpath already maps away
@@ -54,6 +54,8 @@ def rewrite(tool: str, args: list[str], import_path: str, build_config: config.B
         module_versions=modules.module_versions(parsed.files, import_path, build_config.module_versions),
         linkable_imports=frozenset({BOOT_PACKAGE}) if is_main else frozenset(),
     )
+    if not is_main:
+        agent_early.maybe_start(tool, parsed.value("-pgoprofile"), parsed.work_dir, importcfg)
     rules = rules_for_build(build_config, on_plugin_error=_plugin_error(build_config), packages={import_path})
     result = rewrite_package(pkg, rules)
     if not result.changed:
@@ -92,8 +94,7 @@ def _read(path: str) -> SourceFile:
 
 
 def _importcfg_with_agent(tool: str, parsed: CompileArgs, importcfg: dict[str, str], out_dir: str) -> str:
-    agent = agent_build.exports(tool, parsed.value("-pgoprofile"))
-    agent_build.verify(agent, importcfg)
+    agent = _agent_for(tool, parsed, importcfg)
     agent_build.write_sidecar(parsed.work_dir, agent)
     with open(parsed.value("-importcfg"), encoding="utf-8") as f:
         original = f.read()
@@ -102,6 +103,22 @@ def _importcfg_with_agent(tool: str, parsed: CompileArgs, importcfg: dict[str, s
         f.write(original.rstrip("\n") + "\n")
         f.write(f"packagefile {BOOT_PACKAGE}={agent[BOOT_PACKAGE]}\n")
     return path
+
+
+def _agent_for(tool: str, parsed: CompileArgs, importcfg: dict[str, str]) -> dict[str, str]:
+    """The agent's archives: the background build's if it started (agent_early) and agrees with
+    this compile, else built now."""
+    pgo_profile = parsed.value("-pgoprofile")
+    early = agent_early.collect(tool, pgo_profile, parsed.work_dir)
+    if early is not None:
+        try:
+            agent_build.verify(early, importcfg)
+            return early
+        except agent_build.AgentBuildError:
+            pass  # built against something this compile does not use: build it as usual
+    agent = agent_build.exports(tool, pgo_profile)
+    agent_build.verify(agent, importcfg)
+    return agent
 
 
 def _keep_sources(import_path: str, pkg: PackageInput, written: dict[str, str]) -> None:
