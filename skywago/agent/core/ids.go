@@ -26,7 +26,8 @@ const idLength = 32
 // newTraceAndSegmentIDs gives seg a fresh trace id and segment id, kept in the segment itself
 // (no allocation: the strings point into seg.idBuf, which is never written again).
 func (seg *segment) newTraceAndSegmentIDs() {
-	b := appendID(appendID(seg.idBuf[:0]))
+	n := idCounter.Add(2) // one atomic add for both ids
+	b := appendIDNumber(appendIDNumber(seg.idBuf[:0], n-1), n)
 	seg.traceID = unsafe.String(&b[0], idLength)
 	seg.segmentID = unsafe.String(&b[idLength], idLength)
 }
@@ -37,18 +38,24 @@ func (seg *segment) newSegmentID() {
 	seg.segmentID = unsafe.String(&b[0], idLength)
 }
 
-func appendID(dst []byte) []byte {
+func appendID(dst []byte) []byte { return appendIDNumber(dst, idCounter.Add(1)) }
+
+// appendIDNumber appends the id made from counter value n.
+func appendIDNumber(dst []byte, n uint64) []byte {
 	dst = append(dst, idPrefix...)
-	return appendHex64(dst, mix64(idCounter.Add(1)+idKey))
+	return appendHex64(dst, mix64(n+idKey))
 }
 
-// appendHex64 appends v as exactly 16 lowercase hex digits.
+// appendHex64 appends v as exactly 16 lowercase hex digits (filled in a local array: one
+// append, not sixteen).
 func appendHex64(dst []byte, v uint64) []byte {
 	const digits = "0123456789abcdef"
-	for shift := 60; shift >= 0; shift -= 4 {
-		dst = append(dst, digits[(v>>uint(shift))&0xf])
+	var b [16]byte
+	for i := 15; i >= 0; i-- {
+		b[i] = digits[v&0xf]
+		v >>= 4
 	}
-	return dst
+	return append(dst, b[:]...)
 }
 
 // OpenTelemetry, W3C Trace Context, B3 and Zipkin name spans by 128-bit trace ids and 64-bit

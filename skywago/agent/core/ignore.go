@@ -7,16 +7,25 @@ import "strings"
 type ignoreRules struct {
 	suffixes []string
 	paths    []string
+	// suffixesDotted: every suffix contains a '.' (the default list: file extensions), so an
+	// operation without one ("GET:/orders", most of them) is not compared with each.
+	suffixesDotted bool
 }
 
 func newIgnoreRules(suffixes, paths []string) ignoreRules {
-	return ignoreRules{suffixes: nonEmpty(suffixes), paths: nonEmpty(paths)}
+	r := ignoreRules{suffixes: nonEmpty(suffixes), paths: nonEmpty(paths), suffixesDotted: true}
+	for _, suffix := range r.suffixes {
+		r.suffixesDotted = r.suffixesDotted && strings.IndexByte(suffix, '.') >= 0
+	}
+	return r
 }
 
 func (r ignoreRules) matches(operation string) bool {
-	for _, suffix := range r.suffixes {
-		if strings.HasSuffix(operation, suffix) {
-			return true
+	if !r.suffixesDotted || strings.IndexByte(operation, '.') >= 0 {
+		for _, suffix := range r.suffixes {
+			if strings.HasSuffix(operation, suffix) {
+				return true
+			}
 		}
 	}
 	if len(r.paths) == 0 {

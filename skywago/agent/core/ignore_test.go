@@ -49,3 +49,20 @@ func TestIgnoredEntryIsNotRecorded(t *testing.T) {
 		t.Fatalf("got %d segments, want 4", n)
 	}
 }
+
+// A suffix without a dot is still compared with operations that have none (the dotted fast path
+// only skips operations without a '.' when every suffix has one).
+func TestIgnoreSuffixWithoutDot(t *testing.T) {
+	r := newIgnoreRules([]string{".png", "/ping"}, nil)
+	for op, want := range map[string]bool{"GET:/ping": true, "GET:/a.png": true, "GET:/orders": false, "GET:/v1.2/orders": false} {
+		if got := r.matches(op); got != want {
+			t.Errorf("matches(%q) = %v, want %v", op, got, want)
+		}
+	}
+	dotted := newIgnoreRules([]string{".png", ".tar.gz"}, nil)
+	for op, want := range map[string]bool{"GET:/x.tar.gz": true, "GET:/x.png": true, "GET:/png": false, "GET:/orders": false} {
+		if got := dotted.matches(op); got != want {
+			t.Errorf("dotted matches(%q) = %v, want %v", op, got, want)
+		}
+	}
+}

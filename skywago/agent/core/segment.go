@@ -1,6 +1,9 @@
 package core
 
-import "unsafe"
+import (
+	"time"
+	"unsafe"
+)
 
 // segment is everything one goroutine records for one trace between its first span starting
 // and its last span ending. It doubles as the goroutine's GLS "context" object.
@@ -13,15 +16,18 @@ type segment struct {
 	sampled bool
 	// sizeLimited is set when spans were refused because of the span limit.
 	sizeLimited bool
+	nextSpanID  int32
+	// start is when the first span started (wall clock and monotonic reading): span times are
+	// start plus a monotonic offset (now), one clock read per span start or end, not two.
+	start time.Time
 	// ref is the first span's link to its parent segment; nil for the root of a trace.
 	ref *SegmentRef
 	// ownRef is where ref points when the segment made it (no allocation of its own).
 	ownRef SegmentRef
 
 	// active is the innermost open span; nil once every span ended (the segment is finished).
-	active     *Span
-	nextSpanID int32
-	spans      []*Span
+	active *Span
+	spans  []*Span
 	// first is embedded so that a one-span segment (a typical root Entry) costs one allocation;
 	// inlineSpans backs spans for the same reason.
 	first       Span
@@ -44,6 +50,12 @@ type segment struct {
 	previousLabels unsafe.Pointer
 }
 
+// now is the current time in Unix nanoseconds by the segment's clock: its start plus the
+// monotonic time since (time.Since reads only the monotonic clock; time.Now reads two clocks).
+func (seg *segment) now() int64 {
+	return seg.start.UnixNano() + int64(time.Since(seg.start))
+}
+
 func (seg *segment) pointer() unsafe.Pointer { return unsafe.Pointer(seg) }
 
 // endpoint is what SkyWalking calls the segment's primary endpoint: its first span's operation.
@@ -57,15 +69,10 @@ func (seg *segment) newSnapshot(span *Span) *snapshot {
 // fillSnapshot writes span's snapshot into s, which nobody has seen yet, and returns it.
 func (seg *segment) fillSnapshot(s *snapshot, span *Span) *snapshot {
 	*s = snapshot{
-		traceID:     seg.traceID,
-		segmentID:   seg.segmentID,
+		seg:         seg,
 		spanID:      span.id,
-		sampled:     seg.sampled,
-		service:     seg.tracer.service,
-		instance:    seg.tracer.instance,
 		endpoint:    seg.endpoint(),
 		correlation: seg.correlation,
-		traceState:  seg.traceState,
 		spanID64:    span.id64,
 	}
 	return s

@@ -9,17 +9,16 @@ import "unsafe"
 // goroutines without any synchronisation beyond the `go` statement, so writing to a published
 // snapshot would be a data race. To change anything, publish a new one.
 type snapshot struct {
-	traceID, segmentID string
-	spanID             int32
-	sampled            bool
-	// suppressed marks goroutines of the agent itself (and everything they start): no spans.
-	suppressed  bool
-	service     string
-	instance    string
-	endpoint    string // operation name of the first span of the parent segment
+	// seg is the segment of the span the snapshot captures, read only for what is fixed before
+	// its first span starts (and so before any snapshot of it is published): traceID,
+	// segmentID, sampled, traceState, tracer (service and instance). nil when suppressed.
+	seg         *segment
 	correlation correlation
-	traceState  string
+	endpoint    string // operation name of the first span of the parent segment
 	spanID64    uint64 // the span's 64-bit id when it is not derived from its SkyWalking ids (a mirror)
+	spanID      int32
+	// suppressed marks goroutines of the agent itself (and everything they start): no spans.
+	suppressed bool
 }
 
 // suppressedSnapshot is shared by every suppressed goroutine; it carries no trace.

@@ -1,7 +1,5 @@
 package core
 
-import "time"
-
 // Span is one timed operation. A nil *Span is valid everywhere and does nothing, so callers
 // never need to check what StartSpan returned. Spans of unsampled traces are real (they keep
 // the context alive for propagation) but record nothing.
@@ -18,20 +16,21 @@ type Span struct {
 	endNs     int64
 	tags      []Tag
 	logs      []LogEntry
+	// id64: the id of the span of the application's OpenTelemetry SDK a mirror stands for.
+	id64      uint64
 	id        int32
 	parentID  int32
 	component int32
 	layer     Layer
-	kind      SpanKind
-	isError   bool
-	ended     bool
 	// reuses counts nested starts of the same Entry (or Exit) span: SkyWalking reuses an active
 	// Entry span for an Entry started inside it, and only the outermost End finishes it.
-	reuses int32
-	// mirror: the span stands for one the application's OpenTelemetry SDK records (and exports);
-	// id64 is that span's id. The OTLP and Zipkin exporters leave mirrors out (otel_bridge.go).
+	reuses  int32
+	kind    SpanKind
+	isError bool
+	ended   bool
+	// mirror: the span stands for one the application's OpenTelemetry SDK records (and exports).
+	// The OTLP and Zipkin exporters leave mirrors out (otel_bridge.go).
 	mirror bool
-	id64   uint64
 }
 
 // spanTagRoom is how many tags an Entry or Exit span holds without another allocation.
@@ -112,7 +111,7 @@ func (s *Span) Log(keyValues ...string) {
 		}
 		fields = append(fields, kv)
 	}
-	s.logs = append(s.logs, LogEntry{TimeNanos: time.Now().UnixNano(), Fields: fields})
+	s.logs = append(s.logs, LogEntry{TimeNanos: s.seg.now(), Fields: fields})
 }
 
 // SetError flags the span as failed.
@@ -132,7 +131,7 @@ func (s *Span) End() {
 		s.reuses--
 		return
 	}
-	s.endNs = time.Now().UnixNano()
+	s.endNs = s.seg.now()
 	s.ended = true
 	s.seg.spanEnded(s)
 }

@@ -175,7 +175,7 @@ func TestSpanLimitMarksSegmentSizeLimited(t *testing.T) {
 func TestInheritedPointerIsRestored(t *testing.T) {
 	startCapture(t)
 	gls := currentTracer().gls
-	parent := &snapshot{traceID: "t", segmentID: "s", spanID: 3, sampled: true, service: "up", instance: "i"}
+	parent := &snapshot{seg: &segment{traceID: "t", segmentID: "s", sampled: true, tracer: &tracer{service: "up", instance: "i"}}, spanID: 3}
 	gls.SetInherited(unsafe.Pointer(parent))
 	defer gls.SetInherited(nil)
 
@@ -184,7 +184,7 @@ func TestInheritedPointerIsRestored(t *testing.T) {
 		t.Fatal("an active span should publish its own snapshot")
 	}
 	published := loadSnapshot(gls.GetInherited())
-	if published.traceID != "t" || published.spanID != 0 || published.segmentID == "s" {
+	if published.seg.traceID != "t" || published.spanID != 0 || published.seg.segmentID == "s" {
 		t.Fatalf("published snapshot = %+v", published)
 	}
 	s.End()

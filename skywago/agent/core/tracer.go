@@ -158,18 +158,19 @@ func (t *tracer) startSegment(kind SpanKind, operation, peer string, extract fun
 
 // joinInherited makes seg a continuation, in this goroutine, of the snapshot's trace.
 func (seg *segment) joinInherited(s *snapshot) {
-	seg.traceID = s.traceID
+	parent := s.seg
+	seg.traceID = parent.traceID
 	seg.newSegmentID()
-	seg.sampled = s.sampled
+	seg.sampled = parent.sampled
 	seg.correlation = s.correlation
-	seg.traceState = s.traceState
+	seg.traceState = parent.traceState
 	seg.ownRef = SegmentRef{
 		Type:            CrossThread,
-		TraceID:         s.traceID,
-		ParentSegmentID: s.segmentID,
+		TraceID:         parent.traceID,
+		ParentSegmentID: parent.segmentID,
 		ParentSpanID:    s.spanID,
-		ParentService:   s.service,
-		ParentInstance:  s.instance,
+		ParentService:   parent.tracer.service,
+		ParentInstance:  parent.tracer.instance,
 		ParentEndpoint:  s.endpoint,
 		ForeignParent:   s.spanID64,
 	}
@@ -224,7 +225,12 @@ func (seg *segment) initSpan(span *Span, kind SpanKind, operation, peer string, 
 		span.parent = parent
 		span.parentID = parent.id
 	}
-	span.startNs = time.Now().UnixNano()
+	if parent == nil { // the segment's first span
+		seg.start = time.Now()
+		span.startNs = seg.start.UnixNano()
+	} else {
+		span.startNs = seg.now()
+	}
 	if seg.sampled {
 		seg.spans = append(seg.spans, span)
 	}
