@@ -35,12 +35,17 @@ func newFileExporter(path string, warn func(string)) *fileExporter {
 	return &fileExporter{w: f, f: f}
 }
 
+// fileWriteSize: a batch is written whenever this much of it is encoded (at a line's end), so
+// the buffer stays about this size however large the batch and its segments are (a batch was
+// encoded whole: 200 segments of 256 spans grew a ~20 MB buffer from nothing every time).
+const fileWriteSize = 64 << 10
+
 func (f *fileExporter) export(batch []*segment, _ time.Time) error {
 	f.buf = f.buf[:0]
 	for _, seg := range batch {
 		f.buf = appendSegmentJSON(f.buf, seg)
 		f.buf = append(f.buf, '\n')
-		if f.sharedWithApp {
+		if f.sharedWithApp || len(f.buf) >= fileWriteSize {
 			if err := f.write(); err != nil {
 				return err
 			}

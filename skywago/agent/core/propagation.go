@@ -30,9 +30,19 @@ type sw8 struct {
 }
 
 func encodeSW8(h sw8) string {
-	// Base64 grows text by 4/3; 32 covers the separators, span id and padding.
-	n := len(h.traceID) + len(h.segmentID) + len(h.service) + len(h.instance) + len(h.endpoint) + len(h.address)
-	b := make([]byte, 0, n*4/3+32)
+	return encodeSW8With(h, base64.StdEncoding.EncodeToString([]byte(h.service)), base64.StdEncoding.EncodeToString([]byte(h.instance)))
+}
+
+// encodeSW8With is encodeSW8 with the service and instance given already in base64 (a tracer
+// keeps them so: they are the same in every header it sends).
+func encodeSW8With(h sw8, service64, instance64 string) string {
+	enc := base64.StdEncoding
+	var id [10]byte
+	spanID := strconv.AppendInt(id[:0], int64(h.spanID), 10)
+	// The exact length: one allocation.
+	n := 1 + 7 + enc.EncodedLen(len(h.traceID)) + enc.EncodedLen(len(h.segmentID)) + len(spanID) +
+		len(service64) + len(instance64) + enc.EncodedLen(len(h.endpoint)) + enc.EncodedLen(len(h.address))
+	b := make([]byte, 0, n)
 	if h.sampled {
 		b = append(b, '1')
 	} else {
@@ -41,9 +51,11 @@ func encodeSW8(h sw8) string {
 	b = appendBase64Field(b, h.traceID)
 	b = appendBase64Field(b, h.segmentID)
 	b = append(b, '-')
-	b = strconv.AppendInt(b, int64(h.spanID), 10)
-	b = appendBase64Field(b, h.service)
-	b = appendBase64Field(b, h.instance)
+	b = append(b, spanID...)
+	b = append(b, '-')
+	b = append(b, service64...)
+	b = append(b, '-')
+	b = append(b, instance64...)
 	b = appendBase64Field(b, h.endpoint)
 	b = appendBase64Field(b, h.address)
 	return unsafe.String(unsafe.SliceData(b), len(b)) // b is never written again: one allocation

@@ -129,3 +129,41 @@ func TestFileReporterWritesSegmentObjectLines(t *testing.T) {
 		t.Fatalf("second segment = %+v", lines[1])
 	}
 }
+
+// A batch larger than fileWriteSize goes out in several writes, each ending at a line's end, and
+// the buffer stays about fileWriteSize.
+func TestFileExporterWritesLargeBatchesWholeLines(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "segments.jsonl")
+	f := newFileExporter(path, func(line string) { t.Error(line) })
+	defer f.close()
+	tr := newTracer(testConfig(), NewGoroutineIDGLS(), nil)
+	var batch []*segment
+	for i := 0; i < 300; i++ {
+		seg := &segment{tracer: tr, sampled: true}
+		seg.newTraceAndSegmentIDs()
+		seg.first.seg, seg.first.operation = seg, "GET:/orders"
+		seg.first.tags = []Tag{{"url", string(bytes.Repeat([]byte{'a'}, 1000))}}
+		seg.spans = []*Span{&seg.first}
+		batch = append(batch, seg)
+	}
+	if err := f.export(batch, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if cap(f.buf) > 2*fileWriteSize {
+		t.Errorf("buffer grew to %d bytes", cap(f.buf))
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := bytes.Split(bytes.TrimSuffix(data, []byte{'\n'}), []byte{'\n'})
+	if len(data) < 300*1000 || len(lines) != 300 {
+		t.Fatalf("%d bytes, %d lines; want 300 lines", len(data), len(lines))
+	}
+	for i, line := range lines {
+		var seg segmentObject
+		if err := json.Unmarshal(line, &seg); err != nil || seg.TraceSegmentID != batch[i].segmentID {
+			t.Fatalf("line %d: %v (%.80s)", i, err, line)
+		}
+	}
+}

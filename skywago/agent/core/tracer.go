@@ -1,6 +1,7 @@
 package core
 
 import (
+	"encoding/base64"
 	"sync/atomic"
 	"time"
 	"unsafe"
@@ -12,6 +13,7 @@ type tracer struct {
 	gls                     GLS
 	service                 string
 	instance                string
+	service64, instance64   string // service and instance in base64, as sw8 carries them
 	sampleRate              float64
 	sampleBound             uint64 // sampleBound(sampleRate)
 	ignore                  ignoreRules
@@ -41,6 +43,8 @@ func newTracer(cfg Config, gls GLS, rep *reporter[*segment]) *tracer {
 		gls:                     gls,
 		service:                 cfg.ServiceName,
 		instance:                cfg.InstanceName,
+		service64:               base64.StdEncoding.EncodeToString([]byte(cfg.ServiceName)),
+		instance64:              base64.StdEncoding.EncodeToString([]byte(cfg.InstanceName)),
 		sampleRate:              cfg.SampleRate,
 		sampleBound:             sampleBound(cfg.SampleRate),
 		ignore:                  newIgnoreRules(cfg.IgnoreSuffixes, cfg.IgnorePaths),
@@ -271,16 +275,14 @@ func (seg *segment) spanEnded(s *Span) {
 }
 
 func (seg *segment) encodeSW8(spanID int32, peer string) string {
-	return encodeSW8(sw8{
+	return encodeSW8With(sw8{
 		sampled:   seg.sampled,
 		traceID:   seg.traceID,
 		segmentID: seg.segmentID,
 		spanID:    spanID,
-		service:   seg.tracer.service,
-		instance:  seg.tracer.instance,
 		endpoint:  seg.endpoint(),
 		address:   peer,
-	})
+	}, seg.tracer.service64, seg.tracer.instance64)
 }
 
 // activeSegment returns the current goroutine's open segment, or nil.
