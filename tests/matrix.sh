@@ -50,5 +50,9 @@ SKYWAGO_MATRIX=1 run data tests/test_plugin_datastores.py tests/test_goredis_sui
 run mq tests/test_plugin_mq.py
 SKYWAGO_KAFKA_VERSION=4.1.1 run mq tests/test_plugin_mq.py -k "upper and (kafkago or sarama or franzgo)"
 SKYWAGO_LIBRARY_SUITES=1 run mq tests/test_library_suites.py -s -k sarama
+# pulsar-client-go (examples/pulsarchain, its own example: its dependencies are heavy) against Pulsar
+# standalone: lower bound v0.12.0 and upper v0.19.0 under toolexec, upper under Bazel, and v0.11.1
+# below the range.
+run mq tests/test_plugin_pulsar.py
 
 exit $status

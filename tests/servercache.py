@@ -122,11 +122,14 @@ def go_program(name: str, module: str, version: str, package: str | None = None,
 
 
 def maven_jars(name: str, version: str, artifacts: list[str], java_version: str = "17",
-               exclusions: tuple[str, ...] = ()) -> pathlib.Path:
+               exclusions: tuple[str, ...] = (), boms: tuple[str, ...] = ()) -> pathlib.Path:
     """Java artifacts ("group:artifact:version") and their runtime dependencies from Maven
     Central, fetched once by Maven (`mvn dependency:copy-dependencies` over a throwaway pom) and
     cached as <name>-<version>/lib/*.jar. Returns that lib directory (a `-cp "<dir>/*"` away).
-    exclusions: "group:artifact" dependencies left out (e.g. one a pom names that Central lacks)."""
+    exclusions: "group:artifact" dependencies left out (e.g. one a pom names that Central lacks).
+    boms: "group:artifact:version" poms whose dependencyManagement pins the versions of the
+    dependencies (a project's parent pom: Maven's nearest-wins otherwise mixes versions, e.g.
+    jackson-core 2.14 with jackson-databind 2.16)."""
 
     def make(dest: pathlib.Path) -> None:
         excluded = "".join("<exclusion><groupId>{}</groupId><artifactId>{}</artifactId></exclusion>".format(
@@ -135,11 +138,15 @@ def maven_jars(name: str, version: str, artifacts: list[str], java_version: str 
             "<dependency><groupId>{}</groupId><artifactId>{}</artifactId><version>{}</version>".format(
                 *artifact.split(":")) + f"<exclusions>{excluded}</exclusions></dependency>"
             for artifact in artifacts)
+        managed = "".join(
+            "<dependency><groupId>{}</groupId><artifactId>{}</artifactId><version>{}</version>".format(*bom.split(":"))
+            + "<type>pom</type><scope>import</scope></dependency>" for bom in boms)
+        managed = f"<dependencyManagement><dependencies>{managed}</dependencies></dependencyManagement>" if boms else ""
         (dest / "pom.xml").write_text(
             '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>'
             f"<groupId>skywago.test</groupId><artifactId>{name}</artifactId><version>1</version>"
             f"<properties><maven.compiler.release>{java_version}</maven.compiler.release></properties>"
-            f"<dependencies>{deps}</dependencies></project>\n")
+            f"{managed}<dependencies>{deps}</dependencies></project>\n")
         run(["mvn", "-q", "-B", "dependency:copy-dependencies", "-DincludeScope=runtime",
              f"-DoutputDirectory={dest / 'lib'}"], cwd=dest, what=f"mvn: {', '.join(artifacts)}")
         (dest / "pom.xml").unlink()
