@@ -38,6 +38,7 @@ func BenchmarkExitInject(b *testing.B) {
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
 			StartEntrySpan("GET:/bench", wire.extract).End()
+			deliver(b, i)
 		}
 	})
 	b.Run("entry-extract-sw8", func(b *testing.B) {
@@ -47,6 +48,7 @@ func BenchmarkExitInject(b *testing.B) {
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
 			StartEntrySpan("GET:/bench", wire.extract).End()
+			deliver(b, i)
 		}
 	})
 }
