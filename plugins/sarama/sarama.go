@@ -43,6 +43,12 @@ func skywagoSaramaStart(inv *skywagoInvocation, sp *syncProducer, msgs []*Produc
 	t.SetLayer(span, skywagoSaramaLayerMQ)
 	t.SetTag(span, "mq.broker", brokers)
 	t.SetTag(span, "mq.topic", topic)
+	// Record headers need Kafka >= 0.11 (message format v2): with an older config.Version the
+	// producer refuses any message whose Headers is not nil ("Producing headers requires Kafka at
+	// least v0.11"), so the context is not carried and the messages are left as they are.
+	if len(headers) == 0 || sp.producer.conf == nil || !sp.producer.conf.Version.IsAtLeast(V0_11_0_0) {
+		return
+	}
 	for _, m := range msgs {
 		if m != nil {
 			m.Headers = skywagoSaramaSetHeaders(m.Headers, headers)
