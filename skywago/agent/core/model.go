@@ -81,10 +81,10 @@ type LogEntry struct {
 
 // SegmentRef points from a segment's first span to the span that caused it.
 type SegmentRef struct {
-	Type                 RefType
 	TraceID              string
 	ParentSegmentID      string
 	ParentSpanID         int32
+	Type                 RefType // next to ParentSpanID: no padding of its own
 	ParentService        string
 	ParentInstance       string
 	ParentEndpoint       string

@@ -16,7 +16,9 @@ type segment struct {
 	sampled bool
 	// sizeLimited is set when spans were refused because of the span limit.
 	sizeLimited bool
-	nextSpanID  int32
+	// localUsed and taggedUsed: the spans of localSlab and taggedSlab handed out (span.go).
+	localUsed, taggedUsed uint8
+	nextSpanID            int32
 	// start is when the first span started (wall clock and monotonic reading): span times are
 	// start plus a monotonic offset (now), one clock read per span start or end, not two.
 	start time.Time
@@ -33,6 +35,10 @@ type segment struct {
 	first       Span
 	firstTags   [spanTagRoom]Tag
 	inlineSpans [4]*Span
+	// The spans after the first slabSpansAfter come out of slabs of slabSize (one allocation
+	// for several spans: span.go).
+	localSlab  *[slabSize]Span
+	taggedSlab *[slabSize]spanWithTags
 
 	correlation correlation
 	// traceState is the W3C tracestate that arrived with the trace: forwarded unchanged.

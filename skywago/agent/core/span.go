@@ -52,6 +52,37 @@ func newSpan(kind SpanKind) *Span {
 	return &s.span
 }
 
+// A segment's first spans are allocated one by one (most segments have a few); after
+// slabSpansAfter, spans come from slabs of slabSize spans of a kind, one allocation for eight
+// spans. A span keeps its slab reachable, as it already kept its segment and so every span of
+// it (segment.spans).
+const (
+	slabSize       = 8
+	slabSpansAfter = 4
+)
+
+// newSpan gives the owner goroutine a zeroed span for the segment's next span.
+func (seg *segment) newSpan(kind SpanKind) *Span {
+	if seg.nextSpanID < slabSpansAfter {
+		return newSpan(kind)
+	}
+	if kind == Local {
+		if seg.localSlab == nil || seg.localUsed == slabSize {
+			seg.localSlab, seg.localUsed = new([slabSize]Span), 0
+		}
+		s := &seg.localSlab[seg.localUsed]
+		seg.localUsed++
+		return s
+	}
+	if seg.taggedSlab == nil || seg.taggedUsed == slabSize {
+		seg.taggedSlab, seg.taggedUsed = new([slabSize]spanWithTags), 0
+	}
+	s := &seg.taggedSlab[seg.taggedUsed]
+	seg.taggedUsed++
+	s.span.tags = s.tags[:0]
+	return &s.span
+}
+
 // recording reports whether changes to the span are kept (it is open and sampled).
 func (s *Span) recording() bool { return s != nil && !s.ended && s.seg.sampled }
 

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"strconv"
 	"testing"
 	"unsafe"
 )
@@ -190,5 +191,36 @@ func TestInheritedPointerIsRestored(t *testing.T) {
 	s.End()
 	if gls.GetInherited() != unsafe.Pointer(parent) {
 		t.Fatal("after the segment the goroutine should again pass on what it inherited")
+	}
+}
+
+// Spans past slabSpansAfter share slabs: each is still its own span (own tags, times, kind),
+// open ones nest, and all of them are reported.
+func TestSlabSpansAreIndependent(t *testing.T) {
+	sink := startCapture(t)
+	root := StartEntrySpan("GET:/many", nil)
+	const n = 3*slabSize + slabSpansAfter + 1
+	for i := 0; i < n; i++ {
+		kind := []SpanKind{Local, Exit}[i%2]
+		s := StartSpan(kind, "op"+strconv.Itoa(i), "peer", nil, nil)
+		for k := 0; k < 6; k++ { // more than the inline room: the tags grow out of the slab
+			s.SetTag("k"+strconv.Itoa(k), strconv.Itoa(i))
+		}
+		inner := StartLocalSpan("inner" + strconv.Itoa(i))
+		inner.End()
+		s.End()
+	}
+	root.End()
+	segs := sink.collect(t)
+	if len(segs) != 1 || len(segs[0].spans) != 1+2*n {
+		t.Fatalf("got %d segments, %d spans", len(segs), len(segs[0].spans))
+	}
+	for i := 0; i < n; i++ {
+		s := spanByOperation(t, segs[0], "op"+strconv.Itoa(i))
+		in := spanByOperation(t, segs[0], "inner"+strconv.Itoa(i))
+		if s.kind != []SpanKind{Local, Exit}[i%2] || len(s.tags) != 6 || s.tags[5].Value != strconv.Itoa(i) ||
+			s.parentID != 0 || in.parentID != s.id || len(in.tags) != 0 || s.endNs < in.endNs || in.startNs < s.startNs {
+			t.Fatalf("span %d = %+v, inner %+v", i, s, in)
+		}
 	}
 }

@@ -207,7 +207,7 @@ func (seg *segment) startChild(kind SpanKind, operation, peer string, inject fun
 		}
 		return nil
 	}
-	span := newSpan(kind)
+	span := seg.newSpan(kind)
 	seg.initSpan(span, kind, operation, peer, active)
 	seg.active = span
 	seg.tracer.gls.SetInherited(unsafe.Pointer(span.snap))
