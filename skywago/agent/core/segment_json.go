@@ -107,6 +107,14 @@ func appendKeyValuesJSON(b []byte, kvs []Tag) []byte {
 	return append(b, ']')
 }
 
+// jsonPlain[c]: ASCII byte c stands for itself in a JSON string (no escape, no UTF-8 check).
+var jsonPlain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // appendJSONString appends s as a JSON string: quotes, backslashes and control characters are
 // escaped, invalid UTF-8 becomes U+FFFD (as encoding/json does), and U+2028/U+2029 are escaped
 // so a line of output is also valid JavaScript.
@@ -116,7 +124,7 @@ func appendJSONString(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+		if jsonPlain[c] {
 			i++
 			continue
 		}

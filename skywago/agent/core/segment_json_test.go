@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // The proto3 JSON mapping of SkyWalking's SegmentObject, as the OAP's HTTP receiver reads it.
@@ -166,4 +167,28 @@ func TestFileExporterWritesLargeBatchesWholeLines(t *testing.T) {
 			t.Fatalf("line %d: %v (%.80s)", i, err, line)
 		}
 	}
+}
+
+// appendJSONString's output is one JSON string that decodes to s, with each byte of invalid
+// UTF-8 replaced by U+FFFD, and has no raw U+2028/U+2029.
+func FuzzJSONString(f *testing.F) {
+	for _, s := range []string{"", "GET:/orders", "quote\" backslash\\ newline\n tab\t ctl\x01 bad\xff sep\u2028 é", "\xe2\x80", "\u2029\x7f~ "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := appendJSONString(nil, s)
+		var got string
+		if err := json.Unmarshal(out, &got); err != nil {
+			t.Fatalf("%q -> %s: %v", s, out, err)
+		}
+		var want []rune
+		for i := 0; i < len(s); {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			want = append(want, r) // RuneError for an invalid byte (size 1)
+			i += size
+		}
+		if got != string(want) || bytes.Contains(out, []byte("\u2028")) || bytes.Contains(out, []byte("\u2029")) {
+			t.Fatalf("%q -> %s -> %q", s, out, got)
+		}
+	})
 }
