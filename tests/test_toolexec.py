@@ -271,3 +271,24 @@ def test_early_agent_answer_for_another_key_is_not_used(tmp_path):
         "skywago.dev/agent/boot": "/nowhere.a"}
     (job / "exports.json").unlink()  # the background build failed: no answer
     assert agent_early.collect("/other/go/pkg/tool/linux_amd64/compile", "", str(action)) is None
+
+
+def test_two_installations_share_one_go_cache(hello, tmp_path):
+    """Two installations of the same skywago (two checkouts, two virtualenvs) tag their builds
+    alike, so a main package one compiled is a cache hit for the other. Its link must still get
+    the agent that main package was compiled against: the agent is built from a copy named by its
+    content, not from wherever skywago is installed (else: 'fingerprint mismatch:
+    skywago.dev/agent/boot')."""
+    other = tmp_path / "other"
+    ignore = shutil.ignore_patterns("__pycache__", ".*")
+    shutil.copytree(gotool.REPO / "skywago", other / "skywago", ignore=ignore)
+    shutil.copytree(gotool.REPO / "plugins", other / "plugins", ignore=ignore)
+    toolexec = f"{sys.executable} -m skywago toolexec"
+    env = gotool.go_env(GOCACHE=str(tmp_path / "cache"), SW_AGENT_REPORTER_TYPE="none")
+    gotool.go_build(hello, tmp_path / "first", toolexec=toolexec, env=env)
+    second = gotool.go_build(hello, tmp_path / "second", toolexec=toolexec, flags=["-x"],
+                             env=dict(env, PYTHONPATH=str(other)))
+    assert "example.com/hello" not in gotool.compiles_in(second.stderr)  # main came from the cache
+    assert gotool.links_in(second.stderr) == 1
+    done = subprocess.run([tmp_path / "second"], capture_output=True, text=True, env=env)
+    assert done.stdout == "ALPHA! BETA! GAMMA!\n"

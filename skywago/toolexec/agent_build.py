@@ -26,7 +26,55 @@ class AgentBuildError(RuntimeError):
 
 
 def agent_module_dir() -> str:
-    return str(importlib.resources.files("skywago.agent"))
+    """Where the nested build builds the agent from: a copy of its sources named by their
+    content, the same directory for every installation of the same agent.
+
+    The main package's cache key in the go command does not cover the agent (it is not a
+    declared import), and without -trimpath the agent's archives record the directory they were
+    built in. Built from where skywago happens to be installed, two installations (two checkouts,
+    two virtualenvs) sharing one GOCACHE would hand a cached main package an agent it was not
+    compiled against, and the link fails ("fingerprint mismatch: skywago.dev/agent/boot").
+    Falls back to the installed sources when the cache directory cannot be written."""
+    installed = str(importlib.resources.files("skywago.agent"))
+    try:
+        return _content_addressed_copy(installed)
+    except OSError:
+        return installed
+
+
+def _content_addressed_copy(source: str) -> str:
+    import hashlib
+    import shutil
+    import tempfile
+
+    files = []
+    for dirpath, dirnames, filenames in os.walk(source):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and not d.startswith("."))
+        files.extend(os.path.join(dirpath, n) for n in sorted(filenames)
+                     if n.endswith((".go", ".s", ".mod")) and not n.endswith("_test.go"))
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(os.path.relpath(path, source).encode() + b"\0")
+        with open(path, "rb") as f:
+            digest.update(hashlib.sha256(f.read()).digest())
+    base = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
+                        "skywago", "agent-src")
+    target = os.path.join(base, digest.hexdigest()[:16])
+    if os.path.isfile(os.path.join(target, "go.mod")):
+        return target
+    os.makedirs(base, exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=".staging-", dir=base)
+    for path in files:
+        dest = os.path.join(staging, os.path.relpath(path, source))
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        shutil.copyfile(path, dest)
+    try:
+        os.rename(staging, target)  # atomic; another build may have put the same copy there first
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        if not os.path.isfile(os.path.join(target, "go.mod")):
+            raise
+    return target
 
 
 def goroot_of_tool(tool: str) -> str:
