@@ -19,9 +19,11 @@ type segment struct {
 	// localUsed and taggedUsed: the spans of localSlab and taggedSlab handed out (span.go).
 	localUsed, taggedUsed uint8
 	nextSpanID            int32
-	// start is when the first span started (wall clock and monotonic reading): span times are
-	// start plus a monotonic offset (now), one clock read per span start or end, not two.
-	start time.Time
+	// startNs and startMono are when the first span started, by the wall clock (Unix ns) and
+	// by the monotonic clock (ns since monoBase): span times are startNs plus the monotonic
+	// time since (now), one clock read per span start or end, not two. (Two int64s, not a
+	// time.Time: the segment fits its size class, 768 bytes with the malloc header.)
+	startNs, startMono int64
 	// ref is the first span's link to its parent segment; nil for the root of a trace.
 	ref *SegmentRef
 	// ownRef is where ref points when the segment made it (no allocation of its own).
@@ -56,10 +58,20 @@ type segment struct {
 	previousLabels unsafe.Pointer
 }
 
+// monoBase is the origin of segment.startMono.
+var monoBase = time.Now()
+
+// startClock sets the segment's start to now (one time.Now) and returns it in Unix ns.
+func (seg *segment) startClock() int64 {
+	t := time.Now()
+	seg.startNs, seg.startMono = t.UnixNano(), int64(t.Sub(monoBase)) // Sub: monotonic readings
+	return seg.startNs
+}
+
 // now is the current time in Unix nanoseconds by the segment's clock: its start plus the
 // monotonic time since (time.Since reads only the monotonic clock; time.Now reads two clocks).
 func (seg *segment) now() int64 {
-	return seg.start.UnixNano() + int64(time.Since(seg.start))
+	return seg.startNs + int64(time.Since(monoBase)) - seg.startMono
 }
 
 func (seg *segment) pointer() unsafe.Pointer { return unsafe.Pointer(seg) }

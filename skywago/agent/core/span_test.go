@@ -224,3 +224,18 @@ func TestSlabSpansAreIndependent(t *testing.T) {
 		}
 	}
 }
+
+// The per-span and per-segment allocations stay in their size classes (go1.22+: an object over
+// 512 bytes with pointers carries an 8-byte malloc header): a field added here should move
+// another, or say why the next class is worth it (a segment of 776 bytes costs 896).
+func TestHotStructSizes(t *testing.T) {
+	if n := unsafe.Sizeof(segment{}); n+8 > 768 {
+		t.Errorf("segment is %d bytes: with its malloc header over the 768-byte class", n)
+	}
+	if n := unsafe.Sizeof(Span{}); n > 224 {
+		t.Errorf("Span is %d bytes: over the 224-byte class", n)
+	}
+	if n := unsafe.Sizeof(spanWithTags{}); n > 352 {
+		t.Errorf("spanWithTags is %d bytes: over the 352-byte class", n)
+	}
+}

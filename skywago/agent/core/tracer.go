@@ -3,7 +3,6 @@ package core
 import (
 	"encoding/base64"
 	"sync/atomic"
-	"time"
 	"unsafe"
 )
 
@@ -230,8 +229,7 @@ func (seg *segment) initSpan(span *Span, kind SpanKind, operation, peer string, 
 		span.parentID = parent.id
 	}
 	if parent == nil { // the segment's first span
-		seg.start = time.Now()
-		span.startNs = seg.start.UnixNano()
+		span.startNs = seg.startClock()
 	} else {
 		span.startNs = seg.now()
 	}
