@@ -25,6 +25,21 @@ def fetch_module(module: str, version: str, dest: pathlib.Path) -> pathlib.Path:
     return src
 
 
+def test_outputs(output: str) -> dict[tuple[str, str], str]:
+    """(package, test) -> what the test printed, from the output events of `go test -json`."""
+    printed: dict[tuple[str, str], list[str]] = {}
+    for line in output.splitlines():
+        if not line.startswith("{"):
+            continue
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if event.get("Action") == "output" and "Package" in event:
+            printed.setdefault((event["Package"], event.get("Test", "")), []).append(event.get("Output", ""))
+    return {key: "".join(parts) for key, parts in printed.items()}
+
+
 def reported_spans(segments: pathlib.Path) -> list[dict]:
     """Every span in a file several test binaries appended segments to (read leniently)."""
     spans = []

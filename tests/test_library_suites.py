@@ -4,11 +4,16 @@ the web plugins instrument — echo, chi, go-restful, fasthttp, fiber — and sa
 -toolexec shim must pass the same way, test by test, and the plugin must have made spans while
 they ran (their tests drive the instrumented code paths through real servers and clients on
 loopback, or fiber's in-memory App.Test). gin's suite runs in CI (tests/test_gin_suite.py).
+
+A test whose assertion contradicts what the instrumentation does by design (the exact bytes a
+client sends, zero allocations) is named in BY_DESIGN: it must pass plain and fail instrumented,
+only in the way named there (its output matches the pattern); every other test is compared.
 """
 
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
@@ -45,6 +50,34 @@ SUITES = [
 ]
 
 
+FASTHTTP, FIBER = "github.com/valyala/fasthttp", "github.com/gofiber/fiber/v2"
+NO_PROPAGATION = {"SW_AGENT_PROPAGATORS": "none"}  # spans still made, no header injected
+# plugin -> {(package, test): (what its instrumented failure prints, a regular expression; why;
+# None, or the agent settings under which it must pass instrumented, run again on its own)}
+BY_DESIGN = {
+    "fasthttp": {
+        (FASTHTTP, "TestSingleEchoConn"): (
+            # The request as the test expects it, with exactly sw8 and traceparent added.
+            r'unexpected body: "POST /a/b HTTP/1\.1\\r\\nUser-Agent: fasthttp\\r\\nHost: foobar\\r\\n'
+            r'Content-Type: text/plain\\r\\nContent-Length: 4\\r\\nSw8: 1-[A-Za-z0-9+/=-]+\\r\\n'
+            r'Traceparent: 00-[0-9a-f]{32}-[0-9a-f]{16}-01\\r\\n\\r\\ntest"',
+            "its connection echoes the request and the test compares it byte for byte: the client plugin "
+            "injects sw8 and traceparent", NO_PROPAGATION),
+        (FASTHTTP, "TestAllocationClient"): (
+            r"expected 0 allocations, got [1-9]",
+            "it asserts that a client request to a server in the same process allocates nothing at all: "
+            "the Exit span, the server's Entry span and their segments allocate (24 per request here; "
+            "18 unsampled, SW_AGENT_SAMPLE=0)", None),
+    },
+    "fiber": {
+        (FIBER, "Test_Client_Debug"): (
+            r"client_test\.go:931: \n\s+Test:\s+Test_Client_Debug",  # Contains(..., "Host: example.com\r\n\r\n")
+            "it expects the request's Host header last, right before the body: the fasthttp client plugin "
+            "adds sw8 and traceparent after it", NO_PROPAGATION),
+    },
+}
+
+
 @pytest.mark.parametrize("plugin, module, version, package, flags, made_spans", SUITES, ids=[s[0] for s in SUITES])
 def test_library_suite_passes_plain_and_instrumented(tmp_path, plugin, module, version, package, flags, made_spans):
     lower, upper = plugin_apps.declared_range(plugin)
@@ -63,15 +96,33 @@ def test_library_suite_passes_plain_and_instrumented(tmp_path, plugin, module, v
     instrumented, output = go_test_json(src, dict(env, SKYWAGO_CONFIG=str(config)), toolexec=gotool.shim_path(),
                                         package=package, flags=flags)
 
-    assert not summary(plain, "fail", tests=False), f"{module} {version} fails plain:\n{plain_output[-5000:]}"
+    plain_failing = summary(plain, "fail", tests=True)
+    assert not summary(plain, "fail", tests=False), f"{module} {version} fails plain: {sorted(plain_failing)}\n" + \
+        "\n".join(f"--- {test}:\n{library_suite.test_outputs(plain_output).get(test, '')[-3000:]}"
+                  for test in sorted(plain_failing)) + plain_output[-2000:]
     assert summary(plain, "pass", tests=True), plain_output[-3000:]
     assert not plugin_apps.warnings_about(output, plugin, module), output[-5000:]
-    assert not summary(instrumented, "fail", tests=True), \
-        f"failing instrumented: {sorted(summary(instrumented, 'fail', tests=True))}\n{output[-5000:]}"
-    assert summary(instrumented, "pass", tests=False) == summary(plain, "pass", tests=False)
-    assert summary(instrumented, "pass", tests=True) == summary(plain, "pass", tests=True)
+    by_design = BY_DESIGN.get(plugin, {})
+    printed = library_suite.test_outputs(output)
+    failing = summary(instrumented, "fail", tests=True)
+    assert failing <= set(by_design), "failing instrumented:\n" + "\n".join(
+        f"--- {test}:\n{printed.get(test, '')[-3000:]}" for test in sorted(failing - set(by_design))) + output[-2000:]
+    assert set(by_design) <= summary(plain, "pass", tests=True), sorted(set(by_design) - summary(plain, "pass", tests=True))
+    for test, (pattern, why, passes_with) in by_design.items():
+        assert test in failing, f"{test} passes instrumented now: take it out of BY_DESIGN ({why})"
+        assert re.search(pattern, printed.get(test, "")), f"{test} fails instrumented, not as expected:\n{printed.get(test)}"
+        if passes_with:
+            again, again_output = go_test_json(src, dict(env, SKYWAGO_CONFIG=str(config), **passes_with),
+                                               toolexec=gotool.shim_path(), package=package,
+                                               flags=[*flags, "-run", f"^{test[1]}$"])
+            assert again.get(test) == "pass", f"{test} fails instrumented with {passes_with}:\n{again_output[-3000:]}"
+    failing_packages = {(pkg, "") for pkg, _ in by_design}
+    assert summary(instrumented, "fail", tests=False) == failing_packages, output[-5000:]
+    assert summary(instrumented, "pass", tests=False) == summary(plain, "pass", tests=False) - failing_packages
+    assert summary(instrumented, "pass", tests=True) == summary(plain, "pass", tests=True) - set(by_design)
     assert summary(instrumented, "skip", tests=True) == summary(plain, "skip", tests=True)
     count = made_spans(library_suite.reported_spans(segments))
-    print(f"{plugin}: {len(summary(plain, 'pass', tests=True))} tests pass plain and instrumented; "
-          f"{count} spans of the plugin")
+    print(f"{plugin}: {len(summary(plain, 'pass', tests=True))} tests pass plain, "
+          f"{len(summary(instrumented, 'pass', tests=True))} instrumented ({len(by_design)} fail by design: "
+          f"{sorted(test for _, test in by_design)}); {count} spans of the plugin")
     assert count > 0
