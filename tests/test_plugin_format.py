@@ -1,5 +1,10 @@
 """Plugin files: schema errors name file, line and field; a broken plugin never breaks a build
-(left out with one warning, or an error in strict mode); user plugin folders work."""
+(left out with one warning, or an error in strict mode); user plugin folders work.
+
+The builds here are toolexec only: they are about user plugin folders (SKYWAGO_PLUGIN_PATH), which
+the Bazel front door does not support (its plugins are the skywago module's own plugins/ folder,
+bazel/README.md "Current limits"); the Bazel rewriter's --plugin folders are
+tests/test_bazel_rewriter.py's."""
 
 import os
 import re

@@ -1,23 +1,20 @@
 """runtime/pprof labels carry the trace id: while a request is traced, the goroutine serving it,
 and a goroutine it starts, have the label trace_id=<the trace's id> in a goroutine profile (what
 a CPU profile records too), so profiles join traces; after the request, the label is gone.
-SW_AGENT_PROFILE_LABELS=false turns it off. tests/testdata/profilelabels knows nothing of it."""
-
-import re
+SW_AGENT_PROFILE_LABELS=false turns it off. examples/profilelabels knows nothing of it; it is
+built through both front doors (toolexec, Bazel: the agent and the instrumented runtime are the
+same, the labels are the agent core's and the runtime's)."""
 
 import pytest
 
-import gotool
+import frontdoors
 import services
 import traces
 
 
-@pytest.fixture(scope="module")
-def binary(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("profilelabels")
-    app = gotool.copy_testdata("profilelabels", tmp)
-    gotool.go_build(app, tmp / "bin", toolexec=gotool.shim_path())
-    return tmp / "bin"
+@pytest.fixture(scope="module", params=frontdoors.FRONT_DOORS)
+def binary(request, tmp_path_factory):
+    return frontdoors.build(request.param, "profilelabels", tmp_path_factory.mktemp(f"profilelabels-{request.param}"))
 
 
 def run(binary, tmp_path, env=None):
