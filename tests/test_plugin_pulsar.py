@@ -114,8 +114,6 @@ def chains(built, tmp_path_factory, pulsar_server):
 def test_one_trace_from_producer_through_the_broker_to_consumer(chains, front_door, bound, client, pulsar_server):
     if front_door == "bazel":
         frontdoors.require_bazel()
-        if "pulsarchain" not in frontdoors.bazel_examples():
-            pytest.skip("examples/pulsarchain has no Bazel module in tests/bazel/ws yet (issue 12: not landed)")
     result = chains(front_door, bound)
     # The app names its topics <prefix>-<client>: spans name them in full.
     topic = f"persistent://public/default/{result['prefix']}-{client}"
