@@ -29,6 +29,8 @@ import urllib.request
 
 import pytest
 
+from services import free_port
+
 import servercache
 
 JAEGER_VERSION = "v1.76.0"
@@ -218,14 +220,6 @@ def jaeger():
 
 
 # --- shared with backend_zipkin.py ----------------------------------------------------------------
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def wait_port(address: str, proc: subprocess.Popen, what: str, log: pathlib.Path, timeout: float = 120) -> None:
     import socket

@@ -78,6 +78,14 @@ def copy_testdata(name: str, dest: pathlib.Path) -> pathlib.Path:
     return target
 
 
+def copy_example(name: str, dest: pathlib.Path) -> pathlib.Path:
+    """examples/<name> as a plain Go module in dest (its Bazel files left out)."""
+    target = dest / name
+    shutil.copytree(REPO / "examples" / name, target,
+                    ignore=shutil.ignore_patterns("BUILD.bazel", "MODULE.bazel", "*.lock"))
+    return target
+
+
 def run(cmd: list[str], cwd, env=None, check=True, timeout=900) -> subprocess.CompletedProcess:
     done = subprocess.run(cmd, cwd=cwd, env=env or go_env(), capture_output=True, text=True, timeout=timeout)
     if check and done.returncode != 0:

@@ -30,6 +30,8 @@ import time
 
 import pytest
 
+from services import free_port  # noqa: F401 (the backends' modules take it from here)
+
 INSTALL_HINT = "run scripts/install-servers.sh (as root) to install PostgreSQL, MariaDB and Redis"
 DATABASE = "skywago"  # the database every server gets, for the example apps
 
@@ -45,12 +47,6 @@ class Server:
     @property
     def address(self) -> str:
         return f"{self.host}:{self.port}"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def find_binary(name: str, extra_globs: tuple[str, ...] = ()) -> str:

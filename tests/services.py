@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import random
 import socket
 import subprocess
 import time
@@ -11,8 +12,37 @@ import urllib.request
 import gotool
 
 
+_HANDED_OUT: set[int] = set()
+
+
+def _ephemeral_low() -> int:
+    try:
+        return int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def free_port() -> int:
-    with socket.socket() as s:
+    """A port of 127.0.0.1 that nothing uses, below the kernel's ephemeral range.
+
+    Not a port-0 bind: the kernel hands the same ephemeral ports to every server that binds port 0
+    (the JVM servers of the session bind several) and to outgoing connections, so a port chosen
+    that way can be taken again before the test's program binds it; the program then fails
+    "address already in use" while the test talks to the other server (CI saw "Remote end closed
+    connection without response"). Random, never the same twice in a session."""
+    low = _ephemeral_low()
+    for _ in range(200):
+        port = random.randrange(max(1024, low - 12000), low)
+        if port in _HANDED_OUT:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _HANDED_OUT.add(port)
+        return port
+    with socket.socket() as s:  # a crowded range: what the kernel gives
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 

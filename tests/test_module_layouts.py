@@ -86,9 +86,7 @@ def test_module_version_from_any_module_cache_location(monkeypatch, tmp_path):
 def test_plugins_apply_with_the_module_cache_moved(tmp_path):
     """A CI job with GOMODCACHE outside GOPATH (a cached directory of its own): gorilla/mux is
     instrumented (its advice is linked), with no "version unknown" warning."""
-    app = tmp_path / "muxchain"
-    shutil.copytree(gotool.REPO / "examples" / "muxchain", app,
-                    ignore=shutil.ignore_patterns("BUILD.bazel", "MODULE.bazel", "*.lock"))
+    app = gotool.copy_example("muxchain", tmp_path)
     env = gotool.go_env(GOMODCACHE=str(tmp_path / "gomodcache"), GOFLAGS="-buildvcs=false -modcacherw")
     binary = tmp_path / "muxchain.bin"
     done = gotool.go_build(app, binary, toolexec=gotool.shim_path(), env=env)

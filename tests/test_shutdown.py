@@ -47,7 +47,13 @@ def run_until(binary, args, env, request_path, stop, tmp_path):
                             preexec_fn=default_signal_dispositions)
     try:
         services.wait_listening(port, proc)
-        status, body = services.get(f"http://127.0.0.1:{port}{request_path}")
+        try:
+            status, body = services.get(f"http://127.0.0.1:{port}{request_path}")
+        except OSError as err:  # say whose answer it was: ours, or another server's on that port
+            proc.kill()
+            out, err_text = proc.communicate()
+            raise AssertionError(f"GET {request_path} of {binary.name} on port {port}: {err!r}; "
+                                 f"the program ended {proc.returncode}, stdout {out!r}, stderr {err_text!r}") from err
         assert status == 200, body
         if stop:
             stop(proc)

@@ -237,7 +237,7 @@ def test_agent_is_built_beside_the_program_not_after_it(tmp_path):
     """A cold build starts the agent's nested build at the first rewritten compile that imports
     crypto/tls (net/http's, here), so the main compile, last before the link, only collects its
     answer (agent_early): it runs no go command of its own."""
-    app = gotool.copy_testdata("profilelabels", tmp_path)
+    app = gotool.copy_example("profilelabels", tmp_path)
     stats = tmp_path / "stats.jsonl"
     env = gotool.go_env(GOCACHE=str(tmp_path / "cache"), SKYWAGO_STATS_FILE=str(stats))
     built = gotool.build("short", app, tmp_path / "inst", env=env, flags=["-work"])
@@ -271,6 +271,24 @@ def test_early_agent_answer_for_another_key_is_not_used(tmp_path):
         "skywago.dev/agent/boot": "/nowhere.a"}
     (job / "exports.json").unlink()  # the background build failed: no answer
     assert agent_early.collect("/other/go/pkg/tool/linux_amd64/compile", "", str(action)) is None
+
+
+def test_two_installations_keep_their_own_shims(tmp_path):
+    """Another installation's `skywago shim` (same fingerprint, another Python) writes its own
+    file: the first installation's shim path still starts the first installation's Python."""
+    other = tmp_path / "other"
+    ignore = shutil.ignore_patterns("__pycache__", ".*")
+    shutil.copytree(gotool.REPO / "skywago", other / "skywago", ignore=ignore)
+    shutil.copytree(gotool.REPO / "plugins", other / "plugins", ignore=ignore)
+    cache = tmp_path / "shims"
+    mine = gotool.shim_path(cache)
+    script = "import sys; from skywago.toolexec import shim; print(shim.install(sys.argv[1]))"
+    theirs = subprocess.run([sys.executable, "-c", script, str(cache)], env=dict(os.environ, PYTHONPATH=str(other)), cwd=tmp_path,
+                            capture_output=True, text=True, check=True).stdout.strip()
+    assert theirs != mine
+    assert f"sw_pypath='{gotool.REPO}'" in pathlib.Path(mine).read_text()
+    assert f"sw_pypath='{other}'" in pathlib.Path(theirs).read_text()
+    assert gotool.shim_path(cache) == mine  # asked again: the same file, not rewritten
 
 
 def test_two_installations_share_one_go_cache(hello, tmp_path):

@@ -44,15 +44,19 @@ func main() {
 		w.(http.Flusher).Flush()
 		go func() { time.Sleep(10 * time.Millisecond); os.Exit(4) }()
 	})
+	shutDown := make(chan struct{})
 	mux.HandleFunc("/return", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, "returning")
-		go server.Shutdown(context.Background())
+		go func() { server.Shutdown(context.Background()); close(shutDown) }()
 	})
 	server.Handler = mux
 	if err := server.ListenAndServe(); err != http.ErrServerClosed {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	// ListenAndServe returns as soon as Shutdown starts; the answer to /return is written after
+	// that. Returning now could end the process before it is sent.
+	<-shutDown
 	fmt.Println("app: main returns")
 }
 

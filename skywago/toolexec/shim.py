@@ -4,10 +4,17 @@ It is the sh launcher (skywago/bin/skywago, the installed `skywago` command) wit
 prepended and the Python it starts fixed to this interpreter and package: it decides in sh, as
 selection.py does, and starts Python only for links and the compiles a rule matches. `skywago
 shim` writes it (content-addressed, so upgrades never reuse a stale one) and prints its path.
+
+The path names the shim's whole content, not only the product fingerprint: two installations of
+the same skywago (two virtualenvs, a CI clone beside a checkout) share the fingerprint but not the
+Python they start. Were the path the same, each `skywago shim` would overwrite the other's, and a
+build (or a GOFLAGS=-toolexec=... set once) would run the other installation's Python, which may
+lack skywago's dependencies or be gone.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 
@@ -49,7 +56,8 @@ def install(cache_dir: str | None = None) -> str:
     base = cache_dir or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "skywago"
     )
-    directory = os.path.join(base, f"{fingerprint.VERSION}-{fingerprint.product_fingerprint()}")
+    installation = hashlib.sha256(content.encode()).hexdigest()[:8]
+    directory = os.path.join(base, f"{fingerprint.VERSION}-{fingerprint.product_fingerprint()}-{installation}")
     path = os.path.join(directory, "toolexec")
     try:
         with open(path, encoding="utf-8") as f:
