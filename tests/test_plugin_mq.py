@@ -12,23 +12,21 @@ written in Go, from the Go module proxy): its operations are Exit spans of the p
 
 Builds: every library at the upper bound of its plugin's range (what examples/mqchain/go.mod pins)
 under both front doors, at the lower bound under toolexec, and below its range (each compiles
-untouched, one warning per library)."""
+untouched, one warning per library). The chain and its trace assertions are tests/messaging.py's,
+shared with tests/test_plugin_pulsar.py."""
 
 from __future__ import annotations
-
-import time
-import uuid
 
 import pytest
 
 import frontdoors
 import gotool
+import messaging
 import servers
-import services
 import traces
+from messaging import BUILD_IDS, BUILDS
 
 APP = gotool.REPO / "examples" / "mqchain"
-PRODUCER_HTTP = 5004  # GoHttpServer: the producer's /produce request
 
 ROCKETMQ = "v2.1.3-0.20251226070945-2173d070fd1b"
 # client name in the app -> (plugin, module, package, lower bound, upper bound, below the range)
@@ -67,27 +65,11 @@ def test_tested_versions_are_the_declared_bounds(client):
     assert below is None or not versions.in_range(below, servers.declared_range(plugin, package))
 
 
-# --- builds (module-scoped: each is made once, for every test that runs it) ---------------------
+# --- builds and runs (module-scoped: each is made once, for every test that uses it) -------------
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    made = {}
-
-    def get(front_door: str, bound: str):
-        if (front_door, bound) not in made:
-            out = tmp_path_factory.mktemp(f"mqchain-{front_door}-{bound}")
-            if bound == "upper":
-                made[front_door, bound] = frontdoors.build(front_door, "mqchain", out)
-            else:
-                binary, stderr = servers.build_app(APP, out, requires=requires(3), go_directive="1.23")
-                assert servers.skywago_warnings(stderr) == [], stderr
-                made[front_door, bound] = binary
-        return made[front_door, bound]
-
-    return get
-
-
-BUILDS = [("toolexec", "upper"), ("bazel", "upper"), ("toolexec", "lower")]
+    return messaging.builder(tmp_path_factory, "mqchain", requires(3))
 
 
 @pytest.fixture(scope="module")
@@ -104,50 +86,12 @@ def broker_args(b: dict) -> list[str]:
 
 
 def run_chain(binary, tmp, brokers: list[str], clients=CLIENTS) -> dict:
-    """Consumer and producer processes; one message per client through its broker. Returns the
-    values sent, what each process reported, and the ports."""
-    prefix = f"t{uuid.uuid4().hex[:8]}"
-    common = ["-prefix", prefix, "-clients", ",".join(clients), *brokers]
-    pro_port, con_port = services.free_port(), services.free_port()
-    pro_out, con_out = tmp / "producer.json", tmp / "consumer.json"
-    sent = {c: f"{c}-{uuid.uuid4().hex[:6]}" for c in clients}
-    with services.service(binary, ["-role", "consumer", "-listen", f"127.0.0.1:{con_port}", *common], con_port,
-                          {"SW_AGENT_NAME": "consumer", "SW_AGENT_REPORTER_FILE_PATH": str(con_out)}):
-        with services.service(binary, ["-role", "producer", "-listen", f"127.0.0.1:{pro_port}", *common], pro_port,
-                              {"SW_AGENT_NAME": "producer", "SW_AGENT_REPORTER_FILE_PATH": str(pro_out)}):
-            for client, value in sent.items():
-                assert services.get(f"http://127.0.0.1:{pro_port}/produce?client={client}&value={value}",
-                                    timeout=60) == (200, "sent\n"), client
-            deadline = time.monotonic() + 60
-            pending = set(clients) & set(CONSUMED)
-            while pending and time.monotonic() < deadline:
-                for client in sorted(pending):
-                    status, body = services.get(f"http://127.0.0.1:{con_port}/received?client={client}")
-                    if sent[client] in body.split():
-                        pending.discard(client)
-                time.sleep(0.2)
-            assert not pending, f"the consumer received nothing from {sorted(pending)}"
-
-    def read(path):
-        found = traces.read_segments(path) if path.exists() else []
-        return [s for s in found if not s["spans"][0]["operationName"].endswith(":/quit")]
-
-    return {"sent": sent, "producer": read(pro_out), "consumer": read(con_out), "prefix": prefix}
+    return messaging.run_chain(binary, tmp, brokers, clients, consumed=CONSUMED)
 
 
 @pytest.fixture(scope="module")
 def chains(built, tmp_path_factory, brokers):
-    """One run of the chain per build, shared by the per-client assertions."""
-    done = {}
-
-    def get(front_door: str, bound: str):
-        if (front_door, bound) not in done:
-            binary = built(front_door, bound)
-            done[front_door, bound] = run_chain(binary, tmp_path_factory.mktemp(f"run-{front_door}-{bound}"),
-                                                broker_args(brokers))
-        return done[front_door, bound]
-
-    return get
+    return messaging.runner(built, tmp_path_factory, lambda binary, tmp: run_chain(binary, tmp, broker_args(brokers)))
 
 
 # What each client's spans look like: operation names, component ids, tags, and whether the
@@ -183,6 +127,8 @@ HTTP_TAGS = {"http.method", "url", "http.status_code"}
 
 
 def assert_tags(span: dict, want: dict, prefix: str, client: str) -> None:
+    """messaging.exact_tags, but for SQS (its Exit span is the HTTP round trip too, and its queue
+    is named by the server's URL)."""
     got = traces.tags(span)
     if client == "sqs" and span["spanType"] == "Exit":
         # The SDK's HTTP round trip is the same Exit span (net/http's client inside it): its
@@ -195,60 +141,17 @@ def assert_tags(span: dict, want: dict, prefix: str, client: str) -> None:
     assert got == {k: v for k, v in want.items() if v}, got
 
 
-@pytest.mark.parametrize("front_door, bound", BUILDS, ids=[f"{d}-{b}" for d, b in BUILDS])
+@pytest.mark.parametrize("front_door, bound", BUILDS, ids=BUILD_IDS)
 @pytest.mark.parametrize("client", CONSUMED)
 def test_one_trace_from_producer_through_the_broker_to_consumer(chains, front_door, bound, client, brokers):
     if front_door == "bazel":
         frontdoors.require_bazel()
     result = chains(front_door, bound)
-    want = expected(client, result["prefix"], brokers)
-    value = result["sent"][client]
-
-    # The producer: Entry GET:/produce -> Exit <broker>/<topic>/Producer.
-    (pro,) = [s for s in result["producer"] if any(sp["spanType"] == "Exit" and sp["operationName"] == want["exit"]
-                                                   for sp in s["spans"])]
-    entry = pro["spans"][0]
-    assert entry["operationName"] == "GET:/produce" and entry["componentId"] == PRODUCER_HTTP
-    assert traces.tags(entry)["url"].endswith(f"/produce?client={client}&value={value}")
-    (exit_span,) = [sp for sp in pro["spans"] if sp["spanType"] == "Exit"]
-    assert exit_span["parentSpanId"] == entry["spanId"]
-    assert exit_span["peer"] == want["peer"]
-    assert exit_span["componentId"] == want["components"][0] and exit_span["spanLayer"] == "MQ"
-    assert_tags(exit_span, want["tags"], result["prefix"], client)
-    assert not exit_span["isError"]
-
-    # The consumer: an Entry span continuing that trace, its reference naming the Exit span.
-    consumed = [s for s in result["consumer"] if s["spans"][0]["operationName"] == want["entry"]]
-    assert len(consumed) == 1, [s["spans"][0]["operationName"] for s in result["consumer"]]
-    (con,) = consumed
-    assert con["traceId"] == pro["traceId"]
-    server = con["spans"][0]
-    assert server["spanType"] == "Entry" and server["parentSpanId"] == -1
-    assert server["componentId"] == want["components"][1] and server["spanLayer"] == "MQ"
-    assert_tags(server, want.get("entry_tags", want["tags"]), result["prefix"], client)
-    (ref,) = server["refs"]
-    assert ref == {
-        "refType": "CrossProcess",
-        "traceId": pro["traceId"],
-        "parentTraceSegmentId": pro["traceSegmentId"],
-        "parentSpanId": exit_span["spanId"],
-        "parentService": "producer",
-        "parentServiceInstance": pro["serviceInstance"],
-        "parentEndpoint": "GET:/produce",
-        "networkAddressUsedAtPeer": want["peer"],
-    }
-    handled = [sp for sp in con["spans"] if sp["operationName"] == "main.handleMessage"]
-    if want["handled_inside"]:
-        # The application's handling of the message is inside the Entry span.
-        (local,) = handled
-        assert local["spanType"] == "Local" and local["parentSpanId"] == server["spanId"]
-        assert server["endTime"] >= local["endTime"]
-    else:
-        # Delivered through a channel: the Entry span marks the receipt, the handling is apart.
-        assert handled == [] and [sp["spanType"] for sp in con["spans"]] == ["Entry"]
+    messaging.assert_one_trace(result, client, expected(client, result["prefix"], brokers),
+                               lambda span, want: assert_tags(span, want, result["prefix"], client))
 
 
-@pytest.mark.parametrize("front_door, bound", BUILDS, ids=[f"{d}-{b}" for d, b in BUILDS])
+@pytest.mark.parametrize("front_door, bound", BUILDS, ids=BUILD_IDS)
 def test_s3_operations_are_exit_spans_of_the_request(chains, front_door, bound, brokers):
     if front_door == "bazel":
         frontdoors.require_bazel()
@@ -277,10 +180,6 @@ def test_libraries_below_their_ranges_compile_untouched_with_one_warning_each(tm
     below_range = [lib for lib in LIBRARIES.values() if lib[5]]
     assert len(warnings) == len(below_range), stderr
     for plugin, module, package, lower, upper, below in below_range:
-        (warning,) = [w for w in warnings if w.startswith(f"skywago: warning: package {package}: ")]
-        assert f"rule plugin:{plugin}: {module} {below} is outside the plugin's range" in warning
-        assert "compiling it without instrumentation" in warning
+        messaging.assert_below_range_warning(warnings, plugin, module, package, below)
     # It still works, untraced: the message arrives, the consumer has no Entry span for it.
-    result = run_chain(binary, tmp_path, broker_args(brokers), clients=["kafkago", "nats"])
-    assert all(sp["spanLayer"] != "MQ" for seg in result["producer"] + result["consumer"] for sp in seg["spans"])
-    assert any(seg["spans"][0]["operationName"] == "GET:/produce" for seg in result["producer"])
+    messaging.assert_untraced(run_chain(binary, tmp_path, broker_args(brokers), clients=["kafkago", "nats"]))

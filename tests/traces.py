@@ -32,3 +32,20 @@ def one(spans_by, name) -> tuple[dict, dict]:
 
 def tags(span) -> dict[str, str]:
     return {t["key"]: t["value"] for t in span.get("tags", [])}
+
+
+def cross_process_ref(parent: dict, parent_span: dict, endpoint: str, peer: str) -> dict:
+    """The reference an Entry span has when it continues parent_span (an Exit span of segment
+    parent) in another process: the SegmentReference the agent writes, as a dict to compare with
+    the span's `refs` entry. endpoint: the parent segment's first Entry span's name; peer: the
+    address the Exit span called (its `peer`)."""
+    return {
+        "refType": "CrossProcess",
+        "traceId": parent["traceId"],
+        "parentTraceSegmentId": parent["traceSegmentId"],
+        "parentSpanId": parent_span["spanId"],
+        "parentService": parent["service"],
+        "parentServiceInstance": parent["serviceInstance"],
+        "parentEndpoint": endpoint,
+        "networkAddressUsedAtPeer": peer,
+    }

@@ -1,12 +1,10 @@
-// Advice compiled inside github.com/rabbitmq/amqp091-go.
+// Advice compiled inside github.com/rabbitmq/amqp091-go. The spans' shape is plugins/_shared/mq.go's;
+// what is RabbitMQ's is here.
 package amqp091
 
 import "context"
 
 const (
-	skywagoAmqpSpanEntry         = 0
-	skywagoAmqpSpanExit          = 1
-	skywagoAmqpLayerMQ           = 4
 	skywagoAmqpComponentProducer = 52 // rabbitmq-producer in SkyWalking's component-libraries.yml
 	skywagoAmqpComponentConsumer = 53 // rabbitmq-consumer
 )
@@ -21,14 +19,12 @@ func skywagoAmqpBroker(ch *Channel) string {
 	return ""
 }
 
-func skywagoAmqpDecorate(t *skywagoTracerABI, span interface{}, component int32, broker, exchange, key string) {
-	t.SetComponent(span, component)
-	t.SetLayer(span, skywagoAmqpLayerMQ)
-	t.SetTag(span, "mq.broker", broker)
-	if exchange != "" { // "": the default exchange, which routes to the queue the key names
-		t.SetTag(span, "mq.topic", exchange)
+// skywagoAmqpTags: mq.topic the exchange, mq.queue the routing key (as tags of mq.go's spans).
+func skywagoAmqpTags(exchange, key string) []string {
+	if exchange == "" { // the default exchange, which routes to the queue the key names
+		return []string{"mq.queue", key}
 	}
-	t.SetTag(span, "mq.queue", key)
+	return []string{"mq.topic", exchange, "mq.queue", key}
 }
 
 func skywagoAmqpPublishBefore(inv *skywagoInvocation, ch *Channel, exchange *string, key *string, mandatory *bool, immediate *bool, msg *Publishing, dc **DeferredConfirmation, err *error) {
@@ -36,38 +32,27 @@ func skywagoAmqpPublishBefore(inv *skywagoInvocation, ch *Channel, exchange *str
 		return
 	}
 	broker := skywagoAmqpBroker(ch)
-	headers := make(Table, len(msg.Headers)+2)
+	kv := skywagoMQStartExit(inv, "RabbitMQ/Topic/"+*exchange+"Queue/"+*key+"/Producer", skywagoAmqpComponentProducer,
+		broker, skywagoAmqpTags(*exchange, *key)...)
+	if len(kv) == 0 {
+		return // not traced, or nothing to propagate
+	}
+	headers := make(Table, len(msg.Headers)+len(kv)/2)
 	for k, v := range msg.Headers { // a copy: the caller's table stays as it was
 		headers[k] = v
 	}
-	injected := false
-	t := inv.Tracer
-	span := t.StartSpan(skywagoAmqpSpanExit, "RabbitMQ/Topic/"+*exchange+"Queue/"+*key+"/Producer", broker, nil,
-		func(k, v string) {
-			headers[k] = v
-			injected = true
-		})
-	if span == nil {
-		return
+	for i := 0; i+1 < len(kv); i += 2 {
+		headers[kv[i]] = kv[i+1]
 	}
-	inv.Span = span
-	skywagoAmqpDecorate(t, span, skywagoAmqpComponentProducer, broker, *exchange, *key)
-	if injected {
-		msg.Headers = headers
-	}
+	msg.Headers = headers
 }
 
 func skywagoAmqpPublishAfter(inv *skywagoInvocation, ch *Channel, exchange *string, key *string, mandatory *bool, immediate *bool, msg *Publishing, dc **DeferredConfirmation, err *error) {
-	if inv.Span == nil {
-		return
-	}
-	if *err != nil {
-		inv.Tracer.SetError(inv.Span)
-		inv.Tracer.Log(inv.Span, "error", (*err).Error())
-	}
-	inv.Tracer.End(inv.Span)
+	skywagoMQEnd(inv, *err)
 }
 
+// One Entry span per delivery, ended at once: it marks the receipt (deliveries reach the
+// application through a channel, which has no call to hook).
 func skywagoAmqpDeliverBefore(inv *skywagoInvocation, subs *consumers, tag *string, msg **Delivery, found *bool) {
 	d := *msg
 	if d == nil {
@@ -78,7 +63,7 @@ func skywagoAmqpDeliverBefore(inv *skywagoInvocation, subs *consumers, tag *stri
 		broker = skywagoAmqpBroker(ch)
 	}
 	t := inv.Tracer
-	span := t.StartSpan(skywagoAmqpSpanEntry, "RabbitMQ/Topic/"+d.Exchange+"Queue/"+d.RoutingKey+"/Consumer", "",
+	span := skywagoMQStartEntry(t, "RabbitMQ/Topic/"+d.Exchange+"Queue/"+d.RoutingKey+"/Consumer", skywagoAmqpComponentConsumer, broker,
 		func(k string) string {
 			switch v := d.Headers[k].(type) {
 			case string:
@@ -87,12 +72,10 @@ func skywagoAmqpDeliverBefore(inv *skywagoInvocation, subs *consumers, tag *stri
 				return string(v)
 			}
 			return ""
-		}, nil)
-	if span == nil {
-		return
+		}, skywagoAmqpTags(d.Exchange, d.RoutingKey)...)
+	if span != nil {
+		t.End(span)
 	}
-	skywagoAmqpDecorate(t, span, skywagoAmqpComponentConsumer, broker, d.Exchange, d.RoutingKey)
-	t.End(span)
 }
 
 func skywagoAmqpDeliverAfter(inv *skywagoInvocation, subs *consumers, tag *string, msg **Delivery, found *bool) {

@@ -4,7 +4,6 @@ package awsservice
 import "strings"
 
 const (
-	skywagoAwsSpanEntry     = 0
 	skywagoAwsSpanExit      = 1
 	skywagoAwsLayerHTTP     = 3
 	skywagoAwsLayerMQ       = 4

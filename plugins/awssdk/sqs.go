@@ -1,4 +1,6 @@
-// Advice compiled inside github.com/aws/aws-sdk-go-v2/service/sqs.
+// Advice compiled inside github.com/aws/aws-sdk-go-v2/service/sqs. A received message's Entry span
+// has the shape of every messaging plugin's (plugins/_shared/mq.go); an operation's Exit span is
+// the aws-sdk-go-v2 plugin's own (common.go: net/http's round trips are inside it).
 package sqs
 
 import (
@@ -122,19 +124,14 @@ func skywagoAwsSqsInvokeAfter(inv *skywagoInvocation, c *Client, ctx *context.Co
 	peer := skywagoAwsPeer(c.options.BaseEndpoint, "sqs", c.options.Region)
 	for _, m := range out.Messages {
 		attrs := m.MessageAttributes
-		span := t.StartSpan(skywagoAwsSpanEntry, "AWS/SQS/"+name+"/Consumer", "", func(key string) string {
+		span := skywagoMQStartEntry(t, "AWS/SQS/"+name+"/Consumer", skywagoAwsComponentSQS, peer, func(key string) string {
 			if v, ok := attrs[key]; ok {
 				return skywagoAwsSqsDeref(v.StringValue)
 			}
 			return ""
-		}, nil)
-		if span == nil {
-			continue
+		}, "mq.queue", queue)
+		if span != nil {
+			t.End(span)
 		}
-		t.SetComponent(span, skywagoAwsComponentSQS)
-		t.SetLayer(span, skywagoAwsLayerMQ)
-		t.SetTag(span, "mq.broker", peer)
-		t.SetTag(span, "mq.queue", queue)
-		t.End(span)
 	}
 }

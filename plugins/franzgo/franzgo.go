@@ -1,4 +1,5 @@
-// Advice compiled inside github.com/twmb/franz-go/pkg/kgo.
+// Advice compiled inside github.com/twmb/franz-go/pkg/kgo. The spans' shape is
+// plugins/_shared/mq.go's; what is franz-go's is here.
 package kgo
 
 import (
@@ -7,9 +8,6 @@ import (
 )
 
 const (
-	skywagoKgoSpanEntry         = 0
-	skywagoKgoSpanExit          = 1
-	skywagoKgoLayerMQ           = 4
 	skywagoKgoComponentProducer = 40 // kafka-producer in SkyWalking's component-libraries.yml
 	skywagoKgoComponentConsumer = 41 // kafka-consumer
 )
@@ -24,37 +22,27 @@ func skywagoKgoStart(inv *skywagoInvocation, cl *Client, records []*Record) {
 		topic = cl.cfg.defaultProduceTopic
 	}
 	brokers := strings.Join(cl.cfg.seedBrokers, ",")
-	var headers []RecordHeader
-	t := inv.Tracer
-	span := t.StartSpan(skywagoKgoSpanExit, "Kafka/"+topic+"/Producer", brokers, nil, func(key, value string) {
-		headers = append(headers, RecordHeader{Key: key, Value: []byte(value)})
-	})
-	if span == nil {
-		return
+	kv := skywagoMQStartExit(inv, "Kafka/"+topic+"/Producer", skywagoKgoComponentProducer, brokers, "mq.topic", topic)
+	if len(kv) == 0 {
+		return // not traced, or nothing to propagate
 	}
-	inv.Span = span
-	t.SetComponent(span, skywagoKgoComponentProducer)
-	t.SetLayer(span, skywagoKgoLayerMQ)
-	t.SetTag(span, "mq.broker", brokers)
-	t.SetTag(span, "mq.topic", topic)
+	headers := make([]RecordHeader, 0, len(kv)/2) // one copy of the values, shared by every record
+	for i := 0; i+1 < len(kv); i += 2 {
+		headers = append(headers, RecordHeader{Key: kv[i], Value: []byte(kv[i+1])})
+	}
 	for _, r := range records {
 		if r != nil {
-			r.Headers = skywagoKgoSetHeaders(r.Headers, headers)
+			r.Headers = skywagoKgoSetHeaders(r.Headers, kv, headers)
 		}
 	}
 }
 
-func skywagoKgoSetHeaders(own []RecordHeader, add []RecordHeader) []RecordHeader {
+// skywagoKgoSetHeaders: the record's headers but those that kv names, then the propagation
+// headers.
+func skywagoKgoSetHeaders(own []RecordHeader, kv []string, add []RecordHeader) []RecordHeader {
 	out := make([]RecordHeader, 0, len(own)+len(add))
 	for _, h := range own {
-		replaced := false
-		for _, a := range add {
-			if h.Key == a.Key {
-				replaced = true
-				break
-			}
-		}
-		if !replaced {
+		if !skywagoMQPropagated(kv, h.Key) {
 			out = append(out, h)
 		}
 	}
@@ -72,10 +60,9 @@ func skywagoKgoProduceBefore(inv *skywagoInvocation, cl *Client, ctx *context.Co
 	skywagoKgoStart(inv, cl, []*Record{*r})
 }
 
+// Produce hands the record over: the broker's answer goes to the promise, not to this span.
 func skywagoKgoProduceAfter(inv *skywagoInvocation, cl *Client, ctx *context.Context, r **Record, promise *func(*Record, error), block *bool) {
-	if inv.Span != nil {
-		inv.Tracer.End(inv.Span)
-	}
+	skywagoMQEnd(inv, nil)
 }
 
 func skywagoKgoProduceSyncBefore(inv *skywagoInvocation, cl *Client, ctx *context.Context, rs *[]*Record, results *ProduceResults) {
@@ -86,14 +73,9 @@ func skywagoKgoProduceSyncBefore(inv *skywagoInvocation, cl *Client, ctx *contex
 }
 
 func skywagoKgoProduceSyncAfter(inv *skywagoInvocation, cl *Client, ctx *context.Context, rs *[]*Record, results *ProduceResults) {
-	if inv.Span == nil {
-		return
+	if inv.Span != nil {
+		skywagoMQEnd(inv, (*results).FirstErr())
 	}
-	if err := (*results).FirstErr(); err != nil {
-		inv.Tracer.SetError(inv.Span)
-		inv.Tracer.Log(inv.Span, "error", err.Error())
-	}
-	inv.Tracer.End(inv.Span)
 }
 
 // --- consumer ------------------------------------------------------------------------------------
@@ -101,6 +83,8 @@ func skywagoKgoProduceSyncAfter(inv *skywagoInvocation, cl *Client, ctx *context
 func skywagoKgoPollBefore(inv *skywagoInvocation, cl *Client, ctx *context.Context, max *int, fetches *Fetches) {
 }
 
+// One Entry span per record, ended at once: it marks the receipt (the application's handling of
+// a batch is not inside any one record's span).
 func skywagoKgoPollAfter(inv *skywagoInvocation, cl *Client, ctx *context.Context, max *int, fetches *Fetches) {
 	if cl == nil {
 		return
@@ -113,21 +97,17 @@ func skywagoKgoPollAfter(inv *skywagoInvocation, cl *Client, ctx *context.Contex
 	t := inv.Tracer
 	(*fetches).EachRecord(func(r *Record) {
 		headers := r.Headers
-		span := t.StartSpan(skywagoKgoSpanEntry, "Kafka/"+r.Topic+suffix, "", func(key string) string {
-			for i := len(headers) - 1; i >= 0; i-- {
-				if headers[i].Key == key {
-					return string(headers[i].Value)
+		span := skywagoMQStartEntry(t, "Kafka/"+r.Topic+suffix, skywagoKgoComponentConsumer, brokers,
+			func(key string) string {
+				for i := len(headers) - 1; i >= 0; i-- {
+					if headers[i].Key == key {
+						return string(headers[i].Value)
+					}
 				}
-			}
-			return ""
-		}, nil)
-		if span == nil {
-			return
+				return ""
+			}, "mq.topic", r.Topic)
+		if span != nil {
+			t.End(span)
 		}
-		t.SetComponent(span, skywagoKgoComponentConsumer)
-		t.SetLayer(span, skywagoKgoLayerMQ)
-		t.SetTag(span, "mq.broker", brokers)
-		t.SetTag(span, "mq.topic", r.Topic)
-		t.End(span)
 	})
 }

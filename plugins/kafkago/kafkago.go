@@ -1,36 +1,16 @@
-// Advice compiled inside github.com/segmentio/kafka-go.
+// Advice compiled inside github.com/segmentio/kafka-go. The spans' shape (and the open Entry span
+// a Reader holds) is plugins/_shared/mq.go's and mqheld.go's; what is kafka-go's is here.
 package kafka
 
 import (
 	"context"
 	"strings"
-	"sync"
 )
 
 const (
-	skywagoKafkaSpanEntry         = 0
-	skywagoKafkaSpanExit          = 1
-	skywagoKafkaLayerMQ           = 4
 	skywagoKafkaComponentProducer = 40 // kafka-producer in SkyWalking's component-libraries.yml
 	skywagoKafkaComponentConsumer = 41 // kafka-consumer
 )
-
-// skywagoKafkaHeld is a Reader's open Entry span: the message the application is handling.
-type skywagoKafkaHeld struct {
-	mu     sync.Mutex
-	tracer *skywagoTracerABI
-	span   interface{}
-}
-
-func (h *skywagoKafkaHeld) swap(t *skywagoTracerABI, span interface{}) {
-	h.mu.Lock()
-	oldTracer, old := h.tracer, h.span
-	h.tracer, h.span = t, span
-	h.mu.Unlock()
-	if old != nil {
-		oldTracer.End(old)
-	}
-}
 
 // --- producer ------------------------------------------------------------------------------------
 
@@ -43,55 +23,33 @@ func skywagoKafkaWriteBefore(inv *skywagoInvocation, w *Writer, ctx *context.Con
 		topic = (*msgs)[0].Topic
 	}
 	brokers := w.Addr.String()
-	var headers []Header
-	t := inv.Tracer
-	span := t.StartSpan(skywagoKafkaSpanExit, "Kafka/"+topic+"/Producer", brokers, nil, func(key, value string) {
-		headers = append(headers, Header{Key: key, Value: []byte(value)})
-	})
-	if span == nil {
-		return
+	kv := skywagoMQStartExit(inv, "Kafka/"+topic+"/Producer", skywagoKafkaComponentProducer, brokers, "mq.topic", topic)
+	if len(kv) == 0 {
+		return // not traced, or nothing to propagate
 	}
-	inv.Span = span
-	t.SetComponent(span, skywagoKafkaComponentProducer)
-	t.SetLayer(span, skywagoKafkaLayerMQ)
-	t.SetTag(span, "mq.broker", brokers)
-	t.SetTag(span, "mq.topic", topic)
-	if len(headers) == 0 {
-		return
+	headers := make([]Header, 0, len(kv)/2) // one copy of the values, shared by every message
+	for i := 0; i+1 < len(kv); i += 2 {
+		headers = append(headers, Header{Key: kv[i], Value: []byte(kv[i+1])})
 	}
 	// A copy of the caller's messages: their slices are theirs (and may be written again).
 	out := make([]Message, len(*msgs))
 	for i, m := range *msgs {
-		m.Headers = skywagoKafkaSetHeaders(m.Headers, headers)
+		m.Headers = skywagoKafkaSetHeaders(m.Headers, kv, headers)
 		out[i] = m
 	}
 	*msgs = out
 }
 
 func skywagoKafkaWriteAfter(inv *skywagoInvocation, w *Writer, ctx *context.Context, msgs *[]Message, err *error) {
-	if inv.Span == nil {
-		return
-	}
-	if *err != nil {
-		inv.Tracer.SetError(inv.Span)
-		inv.Tracer.Log(inv.Span, "error", (*err).Error())
-	}
-	inv.Tracer.End(inv.Span)
+	skywagoMQEnd(inv, *err)
 }
 
-// skywagoKafkaSetHeaders returns a new header list: the message's own, with the propagation
-// headers replacing any of the same name (a message sent again carries the new context).
-func skywagoKafkaSetHeaders(own []Header, add []Header) []Header {
+// skywagoKafkaSetHeaders returns a new header list: the message's own, but those that kv names,
+// and then the propagation headers.
+func skywagoKafkaSetHeaders(own []Header, kv []string, add []Header) []Header {
 	out := make([]Header, 0, len(own)+len(add))
 	for _, h := range own {
-		replaced := false
-		for _, a := range add {
-			if h.Key == a.Key {
-				replaced = true
-				break
-			}
-		}
-		if !replaced {
+		if !skywagoMQPropagated(kv, h.Key) {
 			out = append(out, h)
 		}
 	}
@@ -102,7 +60,7 @@ func skywagoKafkaSetHeaders(own []Header, add []Header) []Header {
 
 func skywagoKafkaFetchBefore(inv *skywagoInvocation, r *Reader, ctx *context.Context, m *Message, err *error) {
 	if r != nil {
-		r.skywagoHeld.swap(nil, nil) // the previous message is handled
+		r.skywagoHeld.release() // the previous message is handled
 	}
 }
 
@@ -116,27 +74,24 @@ func skywagoKafkaFetchAfter(inv *skywagoInvocation, r *Reader, ctx *context.Cont
 		operation += "/" + r.config.GroupID
 	}
 	t := inv.Tracer
-	span := t.StartSpan(skywagoKafkaSpanEntry, operation, "", func(key string) string {
-		for i := len(msg.Headers) - 1; i >= 0; i-- {
-			if msg.Headers[i].Key == key {
-				return string(msg.Headers[i].Value)
+	span := skywagoMQStartEntry(t, operation, skywagoKafkaComponentConsumer, strings.Join(r.config.Brokers, ","),
+		func(key string) string {
+			for i := len(msg.Headers) - 1; i >= 0; i-- {
+				if msg.Headers[i].Key == key {
+					return string(msg.Headers[i].Value)
+				}
 			}
-		}
-		return ""
-	}, nil)
+			return ""
+		}, "mq.topic", msg.Topic)
 	if span == nil {
 		return
 	}
-	t.SetComponent(span, skywagoKafkaComponentConsumer)
-	t.SetLayer(span, skywagoKafkaLayerMQ)
-	t.SetTag(span, "mq.broker", strings.Join(r.config.Brokers, ","))
-	t.SetTag(span, "mq.topic", msg.Topic)
-	r.skywagoHeld.swap(t, span)
+	r.skywagoHeld.hold(t, span)
 }
 
 func skywagoKafkaCloseBefore(inv *skywagoInvocation, r *Reader, err *error) {
 	if r != nil {
-		r.skywagoHeld.swap(nil, nil)
+		r.skywagoHeld.release()
 	}
 }
 

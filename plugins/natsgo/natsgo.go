@@ -1,4 +1,5 @@
-// Advice compiled inside github.com/nats-io/nats.go.
+// Advice compiled inside github.com/nats-io/nats.go. The spans' shape is plugins/_shared/mq.go's;
+// what is NATS's is here.
 package nats
 
 import (
@@ -7,22 +8,7 @@ import (
 	"time"
 )
 
-const (
-	skywagoNatsSpanEntry = 0
-	skywagoNatsSpanExit  = 1
-	skywagoNatsLayerMQ   = 4
-	skywagoNatsComponent = 132 // NATS in SkyWalking's component-libraries.yml
-)
-
-func skywagoNatsDecorate(t *skywagoTracerABI, span interface{}, broker, subject, queue string) {
-	t.SetComponent(span, skywagoNatsComponent)
-	t.SetLayer(span, skywagoNatsLayerMQ)
-	t.SetTag(span, "mq.broker", broker)
-	t.SetTag(span, "mq.topic", subject)
-	if queue != "" {
-		t.SetTag(span, "mq.queue", queue)
-	}
-}
+const skywagoNatsComponent = 132 // NATS in SkyWalking's component-libraries.yml
 
 func skywagoNatsIsInbox(nc *Conn, subject string) bool {
 	prefix := InboxPrefix
@@ -42,30 +28,14 @@ func skywagoNatsPublishBefore(inv *skywagoInvocation, nc *Conn, subj *string, re
 	headers := nc.info.Headers
 	nc.mu.RUnlock()
 	broker := nc.ConnectedAddr()
-	var kv []string
-	t := inv.Tracer
-	span := t.StartSpan(skywagoNatsSpanExit, "NATS/"+*subj+"/Producer", broker, nil, func(key, value string) {
-		kv = append(kv, key, value)
-	})
-	if span == nil {
-		return
-	}
-	inv.Span = span
-	skywagoNatsDecorate(t, span, broker, *subj, "")
-	if headers && len(kv) > 0 {
+	kv := skywagoMQStartExit(inv, "NATS/"+*subj+"/Producer", skywagoNatsComponent, broker, "mq.topic", *subj)
+	if headers && len(kv) > 0 { // a server without headers support: the message goes as it is
 		*hdr = skywagoNatsSetHeaders(*hdr, kv)
 	}
 }
 
 func skywagoNatsPublishAfter(inv *skywagoInvocation, nc *Conn, subj *string, reply *string, validateReply *bool, hdr *[]byte, data *[]byte, err *error) {
-	if inv.Span == nil {
-		return
-	}
-	if *err != nil {
-		inv.Tracer.SetError(inv.Span)
-		inv.Tracer.Log(inv.Span, "error", (*err).Error())
-	}
-	inv.Tracer.End(inv.Span)
+	skywagoMQEnd(inv, *err)
 }
 
 // skywagoNatsSetHeaders returns the encoded header block ("NATS/1.0\r\nKey: value\r\n...\r\n")
@@ -82,13 +52,10 @@ func skywagoNatsSetHeaders(hdr []byte, kv []string) []byte {
 		lines := strings.Split(string(hdr[:len(hdr)-4]), "\r\n")
 		out = append(out, lines[0]...)
 		out = append(out, crlf...)
-	next:
 		for _, line := range lines[1:] {
 			name, _, _ := strings.Cut(line, ":")
-			for i := 0; i < len(kv); i += 2 {
-				if strings.TrimSpace(name) == kv[i] {
-					continue next
-				}
+			if skywagoMQPropagated(kv, strings.TrimSpace(name)) {
+				continue
 			}
 			out = append(out, line...)
 			out = append(out, crlf...)
@@ -106,19 +73,17 @@ func skywagoNatsSetHeaders(hdr []byte, kv []string) []byte {
 // --- consumer ------------------------------------------------------------------------------------
 
 func skywagoNatsConsume(t *skywagoTracerABI, nc *Conn, m *Msg, queue string) interface{} {
-	header := m.Header
-	span := t.StartSpan(skywagoNatsSpanEntry, "NATS/"+m.Subject+"/Consumer", "", func(key string) string {
-		return header.Get(key)
-	}, nil)
-	if span == nil {
-		return nil
-	}
 	var broker string
 	if nc != nil {
 		broker = nc.ConnectedAddr()
 	}
-	skywagoNatsDecorate(t, span, broker, m.Subject, queue)
-	return span
+	header := m.Header
+	extract := func(key string) string { return header.Get(key) }
+	operation := "NATS/" + m.Subject + "/Consumer"
+	if queue == "" {
+		return skywagoMQStartEntry(t, operation, skywagoNatsComponent, broker, extract, "mq.topic", m.Subject)
+	}
+	return skywagoMQStartEntry(t, operation, skywagoNatsComponent, broker, extract, "mq.topic", m.Subject, "mq.queue", queue)
 }
 
 func skywagoNatsSubscribeBefore(inv *skywagoInvocation, nc *Conn, subj *string, queue *string, cb *MsgHandler, ch *chan *Msg, errCh *chan error, isSync *bool, js **jsSub, sub **Subscription, err *error) {

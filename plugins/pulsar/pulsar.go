@@ -1,17 +1,14 @@
-// Advice compiled inside github.com/apache/pulsar-client-go/pulsar.
+// Advice compiled inside github.com/apache/pulsar-client-go/pulsar. The spans' shape (and the open
+// Entry span a consumer holds) is plugins/_shared/mq.go's and mqheld.go's; what is Pulsar's is here.
 package pulsar
 
 import (
 	"context"
-	"sync"
 
 	"github.com/apache/pulsar-client-go/pulsar/internal"
 )
 
 const (
-	skywagoPulsarSpanEntry         = 0
-	skywagoPulsarSpanExit          = 1
-	skywagoPulsarLayerMQ           = 4
 	skywagoPulsarComponentProducer = 73 // pulsar-producer in SkyWalking's component-libraries.yml
 	skywagoPulsarComponentConsumer = 74 // pulsar-consumer
 )
@@ -53,21 +50,9 @@ func skywagoPulsarStart(inv *skywagoInvocation, p *producer, msg *ProducerMessag
 	}
 	url := skywagoPulsarServiceURL(p.client)
 	topic := skywagoPulsarTopic(p.topic)
-	var kv []string
-	t := inv.Tracer
-	span := t.StartSpan(skywagoPulsarSpanExit, "Pulsar/"+topic+"/Producer", url, nil, func(key, value string) {
-		kv = append(kv, key, value)
-	})
-	if span == nil {
-		return
-	}
-	inv.Span = span
-	t.SetComponent(span, skywagoPulsarComponentProducer)
-	t.SetLayer(span, skywagoPulsarLayerMQ)
-	t.SetTag(span, "mq.broker", url)
-	t.SetTag(span, "mq.topic", topic)
+	kv := skywagoMQStartExit(inv, "Pulsar/"+topic+"/Producer", skywagoPulsarComponentProducer, url, "mq.topic", topic)
 	if len(kv) == 0 {
-		return
+		return // not traced, or nothing to propagate
 	}
 	// A new map: the caller's may be shared by other messages (and goroutines).
 	props := make(map[string]string, len(msg.Properties)+len(kv)/2)
@@ -80,23 +65,12 @@ func skywagoPulsarStart(inv *skywagoInvocation, p *producer, msg *ProducerMessag
 	msg.Properties = props
 }
 
-func skywagoPulsarEnd(inv *skywagoInvocation, err error) {
-	if inv.Span == nil {
-		return
-	}
-	if err != nil {
-		inv.Tracer.SetError(inv.Span)
-		inv.Tracer.Log(inv.Span, "error", err.Error())
-	}
-	inv.Tracer.End(inv.Span)
-}
-
 func skywagoPulsarSendBefore(inv *skywagoInvocation, p *producer, ctx *context.Context, msg **ProducerMessage, id *MessageID, err *error) {
 	skywagoPulsarStart(inv, p, *msg)
 }
 
 func skywagoPulsarSendAfter(inv *skywagoInvocation, p *producer, ctx *context.Context, msg **ProducerMessage, id *MessageID, err *error) {
-	skywagoPulsarEnd(inv, *err)
+	skywagoMQEnd(inv, *err)
 }
 
 func skywagoPulsarSendAsyncBefore(inv *skywagoInvocation, p *producer, ctx *context.Context, msg **ProducerMessage, callback *func(MessageID, *ProducerMessage, error)) {
@@ -104,30 +78,13 @@ func skywagoPulsarSendAsyncBefore(inv *skywagoInvocation, p *producer, ctx *cont
 }
 
 func skywagoPulsarSendAsyncAfter(inv *skywagoInvocation, p *producer, ctx *context.Context, msg **ProducerMessage, callback *func(MessageID, *ProducerMessage, error)) {
-	skywagoPulsarEnd(inv, nil)
+	skywagoMQEnd(inv, nil)
 }
 
 // --- consumer ------------------------------------------------------------------------------------
 
-// skywagoPulsarHeld is a consumer's open Entry span: the message the application is handling.
-type skywagoPulsarHeld struct {
-	mu     sync.Mutex
-	tracer *skywagoTracerABI
-	span   interface{}
-}
-
-func (h *skywagoPulsarHeld) swap(t *skywagoTracerABI, span interface{}) {
-	h.mu.Lock()
-	oldTracer, old := h.tracer, h.span
-	h.tracer, h.span = t, span
-	h.mu.Unlock()
-	if old != nil {
-		oldTracer.End(old)
-	}
-}
-
 // skywagoPulsarReceived starts the Entry span of a message Receive returned and holds it.
-func skywagoPulsarReceived(inv *skywagoInvocation, held *skywagoPulsarHeld, c *client, topic string, m Message, err error) {
+func skywagoPulsarReceived(inv *skywagoInvocation, held *skywagoMQHeld, c *client, topic string, m Message, err error) {
 	if err != nil || m == nil {
 		return
 	}
@@ -137,22 +94,17 @@ func skywagoPulsarReceived(inv *skywagoInvocation, held *skywagoPulsarHeld, c *c
 	topic = skywagoPulsarTopic(topic)
 	props := m.Properties()
 	t := inv.Tracer
-	span := t.StartSpan(skywagoPulsarSpanEntry, "Pulsar/"+topic+"/Consumer", "", func(key string) string {
-		return props[key]
-	}, nil)
+	span := skywagoMQStartEntry(t, "Pulsar/"+topic+"/Consumer", skywagoPulsarComponentConsumer,
+		skywagoPulsarServiceURL(c), func(key string) string { return props[key] }, "mq.topic", topic)
 	if span == nil {
 		return
 	}
-	t.SetComponent(span, skywagoPulsarComponentConsumer)
-	t.SetLayer(span, skywagoPulsarLayerMQ)
-	t.SetTag(span, "mq.broker", skywagoPulsarServiceURL(c))
-	t.SetTag(span, "mq.topic", topic)
-	held.swap(t, span)
+	held.hold(t, span)
 }
 
 func skywagoPulsarReceiveBefore(inv *skywagoInvocation, c *consumer, ctx *context.Context, m *Message, err *error) {
 	if c != nil {
-		c.skywagoHeld.swap(nil, nil) // the previous message is handled
+		c.skywagoHeld.release() // the previous message is handled
 	}
 }
 
@@ -164,7 +116,7 @@ func skywagoPulsarReceiveAfter(inv *skywagoInvocation, c *consumer, ctx *context
 
 func skywagoPulsarCloseBefore(inv *skywagoInvocation, c *consumer) {
 	if c != nil {
-		c.skywagoHeld.swap(nil, nil)
+		c.skywagoHeld.release()
 	}
 }
 
@@ -173,7 +125,7 @@ func skywagoPulsarCloseAfter(inv *skywagoInvocation, c *consumer) {}
 // A multi-topic or pattern consumer: the topic is the message's.
 func skywagoPulsarMultiReceiveBefore(inv *skywagoInvocation, c *multiTopicConsumer, ctx *context.Context, m *Message, err *error) {
 	if c != nil {
-		c.skywagoHeld.swap(nil, nil)
+		c.skywagoHeld.release()
 	}
 }
 
@@ -185,7 +137,7 @@ func skywagoPulsarMultiReceiveAfter(inv *skywagoInvocation, c *multiTopicConsume
 
 func skywagoPulsarMultiCloseBefore(inv *skywagoInvocation, c *multiTopicConsumer) {
 	if c != nil {
-		c.skywagoHeld.swap(nil, nil)
+		c.skywagoHeld.release()
 	}
 }
 
@@ -193,7 +145,7 @@ func skywagoPulsarMultiCloseAfter(inv *skywagoInvocation, c *multiTopicConsumer)
 
 func skywagoPulsarRegexReceiveBefore(inv *skywagoInvocation, c *regexConsumer, ctx *context.Context, m *Message, err *error) {
 	if c != nil {
-		c.skywagoHeld.swap(nil, nil)
+		c.skywagoHeld.release()
 	}
 }
 
@@ -205,7 +157,7 @@ func skywagoPulsarRegexReceiveAfter(inv *skywagoInvocation, c *regexConsumer, ct
 
 func skywagoPulsarRegexCloseBefore(inv *skywagoInvocation, c *regexConsumer) {
 	if c != nil {
-		c.skywagoHeld.swap(nil, nil)
+		c.skywagoHeld.release()
 	}
 }
 

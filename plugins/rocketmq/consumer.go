@@ -1,4 +1,5 @@
-// Advice compiled inside github.com/apache/rocketmq-client-go/v2/consumer.
+// Advice compiled inside github.com/apache/rocketmq-client-go/v2/consumer. The span's shape is
+// plugins/_shared/mq.go's; what is RocketMQ's is here.
 package consumer
 
 import (
@@ -7,36 +8,18 @@ import (
 	"github.com/apache/rocketmq-client-go/v2/primitive"
 )
 
-const (
-	skywagoRocketSpanEntry         = 0
-	skywagoRocketLayerMQ           = 4
-	skywagoRocketComponentConsumer = 39 // rocketMQ-consumer in SkyWalking's component-libraries.yml
-)
+const skywagoRocketComponentConsumer = 39 // rocketMQ-consumer in SkyWalking's component-libraries.yml
 
+// The application's callback runs inside the Entry span of the batch's first message.
 func skywagoRocketConsumeBefore(inv *skywagoInvocation, pc *pushConsumer, ctx *context.Context, subMsgs *[]*primitive.MessageExt, result *ConsumeResult, err *error) {
 	if pc == nil || len(*subMsgs) == 0 || (*subMsgs)[0] == nil {
 		return
 	}
 	first := (*subMsgs)[0]
-	t := inv.Tracer
-	span := t.StartSpan(skywagoRocketSpanEntry, "RocketMQ/"+first.Topic+"/Consumer", "", first.GetProperty, nil)
-	if span == nil {
-		return
-	}
-	inv.Span = span
-	t.SetComponent(span, skywagoRocketComponentConsumer)
-	t.SetLayer(span, skywagoRocketLayerMQ)
-	t.SetTag(span, "mq.broker", first.StoreHost)
-	t.SetTag(span, "mq.topic", first.Topic)
+	inv.Span = skywagoMQStartEntry(inv.Tracer, "RocketMQ/"+first.Topic+"/Consumer", skywagoRocketComponentConsumer,
+		first.StoreHost, first.GetProperty, "mq.topic", first.Topic)
 }
 
 func skywagoRocketConsumeAfter(inv *skywagoInvocation, pc *pushConsumer, ctx *context.Context, subMsgs *[]*primitive.MessageExt, result *ConsumeResult, err *error) {
-	if inv.Span == nil {
-		return
-	}
-	if *err != nil {
-		inv.Tracer.SetError(inv.Span)
-		inv.Tracer.Log(inv.Span, "error", (*err).Error())
-	}
-	inv.Tracer.End(inv.Span)
+	skywagoMQEnd(inv, *err)
 }

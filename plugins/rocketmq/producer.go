@@ -1,4 +1,5 @@
-// Advice compiled inside github.com/apache/rocketmq-client-go/v2/producer.
+// Advice compiled inside github.com/apache/rocketmq-client-go/v2/producer. The span's shape is
+// plugins/_shared/mq.go's; what is RocketMQ's is here.
 package producer
 
 import (
@@ -8,11 +9,7 @@ import (
 	"github.com/apache/rocketmq-client-go/v2/primitive"
 )
 
-const (
-	skywagoRocketSpanExit          = 1
-	skywagoRocketLayerMQ           = 4
-	skywagoRocketComponentProducer = 38 // rocketMQ-producer in SkyWalking's component-libraries.yml
-)
+const skywagoRocketComponentProducer = 38 // rocketMQ-producer in SkyWalking's component-libraries.yml
 
 func skywagoRocketStart(inv *skywagoInvocation, p *defaultProducer, msgs []*primitive.Message) {
 	if p == nil || len(msgs) == 0 || msgs[0] == nil {
@@ -24,19 +21,7 @@ func skywagoRocketStart(inv *skywagoInvocation, p *defaultProducer, msgs []*prim
 		addrs = p.options.Namesrv.AddrList()
 	}
 	brokers := strings.Join(addrs, ",")
-	var kv []string
-	t := inv.Tracer
-	span := t.StartSpan(skywagoRocketSpanExit, "RocketMQ/"+topic+"/Producer", brokers, nil, func(key, value string) {
-		kv = append(kv, key, value)
-	})
-	if span == nil {
-		return
-	}
-	inv.Span = span
-	t.SetComponent(span, skywagoRocketComponentProducer)
-	t.SetLayer(span, skywagoRocketLayerMQ)
-	t.SetTag(span, "mq.broker", brokers)
-	t.SetTag(span, "mq.topic", topic)
+	kv := skywagoMQStartExit(inv, "RocketMQ/"+topic+"/Producer", skywagoRocketComponentProducer, brokers, "mq.topic", topic)
 	for _, m := range msgs {
 		if m == nil {
 			continue
@@ -47,23 +32,12 @@ func skywagoRocketStart(inv *skywagoInvocation, p *defaultProducer, msgs []*prim
 	}
 }
 
-func skywagoRocketEnd(inv *skywagoInvocation, err error) {
-	if inv.Span == nil {
-		return
-	}
-	if err != nil {
-		inv.Tracer.SetError(inv.Span)
-		inv.Tracer.Log(inv.Span, "error", err.Error())
-	}
-	inv.Tracer.End(inv.Span)
-}
-
 func skywagoRocketSendSyncBefore(inv *skywagoInvocation, p *defaultProducer, ctx *context.Context, msgs *[]*primitive.Message, result **primitive.SendResult, err *error) {
 	skywagoRocketStart(inv, p, *msgs)
 }
 
 func skywagoRocketSendSyncAfter(inv *skywagoInvocation, p *defaultProducer, ctx *context.Context, msgs *[]*primitive.Message, result **primitive.SendResult, err *error) {
-	skywagoRocketEnd(inv, *err)
+	skywagoMQEnd(inv, *err)
 }
 
 func skywagoRocketSendAsyncBefore(inv *skywagoInvocation, p *defaultProducer, ctx *context.Context, f *func(context.Context, *primitive.SendResult, error), msgs *[]*primitive.Message, err *error) {
@@ -71,7 +45,7 @@ func skywagoRocketSendAsyncBefore(inv *skywagoInvocation, p *defaultProducer, ct
 }
 
 func skywagoRocketSendAsyncAfter(inv *skywagoInvocation, p *defaultProducer, ctx *context.Context, f *func(context.Context, *primitive.SendResult, error), msgs *[]*primitive.Message, err *error) {
-	skywagoRocketEnd(inv, *err)
+	skywagoMQEnd(inv, *err)
 }
 
 func skywagoRocketSendOneWayBefore(inv *skywagoInvocation, p *defaultProducer, ctx *context.Context, msgs *[]*primitive.Message, err *error) {
@@ -79,5 +53,5 @@ func skywagoRocketSendOneWayBefore(inv *skywagoInvocation, p *defaultProducer, c
 }
 
 func skywagoRocketSendOneWayAfter(inv *skywagoInvocation, p *defaultProducer, ctx *context.Context, msgs *[]*primitive.Message, err *error) {
-	skywagoRocketEnd(inv, *err)
+	skywagoMQEnd(inv, *err)
 }

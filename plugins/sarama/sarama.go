@@ -1,12 +1,10 @@
-// Advice compiled inside github.com/IBM/sarama.
+// Advice compiled inside github.com/IBM/sarama. The spans' shape is plugins/_shared/mq.go's; what
+// is sarama's is here.
 package sarama
 
 import "strings"
 
 const (
-	skywagoSaramaSpanEntry         = 0
-	skywagoSaramaSpanExit          = 1
-	skywagoSaramaLayerMQ           = 4
 	skywagoSaramaComponentProducer = 40 // kafka-producer in SkyWalking's component-libraries.yml
 	skywagoSaramaComponentConsumer = 41 // kafka-consumer
 )
@@ -30,56 +28,30 @@ func skywagoSaramaStart(inv *skywagoInvocation, sp *syncProducer, msgs []*Produc
 	}
 	topic := msgs[0].Topic
 	brokers := skywagoSaramaBrokers(sp.producer.client)
-	var headers []RecordHeader
-	t := inv.Tracer
-	span := t.StartSpan(skywagoSaramaSpanExit, "Kafka/"+topic+"/Producer", brokers, nil, func(key, value string) {
-		headers = append(headers, RecordHeader{Key: []byte(key), Value: []byte(value)})
-	})
-	if span == nil {
-		return
-	}
-	inv.Span = span
-	t.SetComponent(span, skywagoSaramaComponentProducer)
-	t.SetLayer(span, skywagoSaramaLayerMQ)
-	t.SetTag(span, "mq.broker", brokers)
-	t.SetTag(span, "mq.topic", topic)
+	kv := skywagoMQStartExit(inv, "Kafka/"+topic+"/Producer", skywagoSaramaComponentProducer, brokers, "mq.topic", topic)
 	// Record headers need Kafka >= 0.11 (message format v2): with an older config.Version the
 	// producer refuses any message whose Headers is not nil ("Producing headers requires Kafka at
 	// least v0.11"), so the context is not carried and the messages are left as they are.
-	if len(headers) == 0 || sp.producer.conf == nil || !sp.producer.conf.Version.IsAtLeast(V0_11_0_0) {
+	if len(kv) == 0 /* not traced, or nothing to propagate */ || sp.producer.conf == nil || !sp.producer.conf.Version.IsAtLeast(V0_11_0_0) {
 		return
+	}
+	headers := make([]RecordHeader, 0, len(kv)/2) // one copy of the values, shared by every message
+	for i := 0; i+1 < len(kv); i += 2 {
+		headers = append(headers, RecordHeader{Key: []byte(kv[i]), Value: []byte(kv[i+1])})
 	}
 	for _, m := range msgs {
 		if m != nil {
-			m.Headers = skywagoSaramaSetHeaders(m.Headers, headers)
+			m.Headers = skywagoSaramaSetHeaders(m.Headers, kv, headers)
 		}
 	}
 }
 
-func skywagoSaramaFinish(inv *skywagoInvocation, err error) {
-	if inv.Span == nil {
-		return
-	}
-	if err != nil {
-		inv.Tracer.SetError(inv.Span)
-		inv.Tracer.Log(inv.Span, "error", err.Error())
-	}
-	inv.Tracer.End(inv.Span)
-}
-
-// skywagoSaramaSetHeaders: the message's headers, the propagation headers replacing any of the
-// same name (a message sent again carries the new context).
-func skywagoSaramaSetHeaders(own []RecordHeader, add []RecordHeader) []RecordHeader {
+// skywagoSaramaSetHeaders: the message's headers but those that kv names, then the propagation
+// headers.
+func skywagoSaramaSetHeaders(own []RecordHeader, kv []string, add []RecordHeader) []RecordHeader {
 	out := make([]RecordHeader, 0, len(own)+len(add))
 	for _, h := range own {
-		replaced := false
-		for _, a := range add {
-			if string(h.Key) == string(a.Key) {
-				replaced = true
-				break
-			}
-		}
-		if !replaced {
+		if !skywagoMQPropagated(kv, string(h.Key)) {
 			out = append(out, h)
 		}
 	}
@@ -91,7 +63,7 @@ func skywagoSaramaSendBefore(inv *skywagoInvocation, sp *syncProducer, msg **Pro
 }
 
 func skywagoSaramaSendAfter(inv *skywagoInvocation, sp *syncProducer, msg **ProducerMessage, partition *int32, offset *int64, err *error) {
-	skywagoSaramaFinish(inv, *err)
+	skywagoMQEnd(inv, *err)
 }
 
 func skywagoSaramaSendBatchBefore(inv *skywagoInvocation, sp *syncProducer, msgs *[]*ProducerMessage, err *error) {
@@ -99,7 +71,7 @@ func skywagoSaramaSendBatchBefore(inv *skywagoInvocation, sp *syncProducer, msgs
 }
 
 func skywagoSaramaSendBatchAfter(inv *skywagoInvocation, sp *syncProducer, msgs *[]*ProducerMessage, err *error) {
-	skywagoSaramaFinish(inv, *err)
+	skywagoMQEnd(inv, *err)
 }
 
 // --- consumer ------------------------------------------------------------------------------------
@@ -107,6 +79,8 @@ func skywagoSaramaSendBatchAfter(inv *skywagoInvocation, sp *syncProducer, msgs 
 func skywagoSaramaReceiveBefore(inv *skywagoInvocation, child *partitionConsumer, response **FetchResponse, msgs *[]*ConsumerMessage, err *error) {
 }
 
+// One Entry span per message, ended at once: it marks the receipt (the application takes
+// messages from a channel, which has no call to hook).
 func skywagoSaramaReceiveAfter(inv *skywagoInvocation, child *partitionConsumer, response **FetchResponse, msgs *[]*ConsumerMessage, err *error) {
 	if child == nil || *err != nil || len(*msgs) == 0 {
 		return
@@ -121,21 +95,17 @@ func skywagoSaramaReceiveAfter(inv *skywagoInvocation, child *partitionConsumer,
 			continue
 		}
 		headers := m.Headers
-		span := t.StartSpan(skywagoSaramaSpanEntry, "Kafka/"+m.Topic+"/Consumer", "", func(key string) string {
-			for i := len(headers) - 1; i >= 0; i-- {
-				if headers[i] != nil && string(headers[i].Key) == key {
-					return string(headers[i].Value)
+		span := skywagoMQStartEntry(t, "Kafka/"+m.Topic+"/Consumer", skywagoSaramaComponentConsumer, brokers,
+			func(key string) string {
+				for i := len(headers) - 1; i >= 0; i-- {
+					if headers[i] != nil && string(headers[i].Key) == key {
+						return string(headers[i].Value)
+					}
 				}
-			}
-			return ""
-		}, nil)
-		if span == nil {
-			continue
+				return ""
+			}, "mq.topic", m.Topic)
+		if span != nil {
+			t.End(span)
 		}
-		t.SetComponent(span, skywagoSaramaComponentConsumer)
-		t.SetLayer(span, skywagoSaramaLayerMQ)
-		t.SetTag(span, "mq.broker", brokers)
-		t.SetTag(span, "mq.topic", m.Topic)
-		t.End(span)
 	}
 }
