@@ -13,7 +13,10 @@ installed beside this Python (scripts/setup.sh's venv).
 Each round builds every variant (plain and the forms, in an order rotated per round): a cold build
 with an empty GOCACHE, one settling rebuild, then --warm no-change rebuilds (their median is the
 round's figure). A form's ratio in a round is its time over plain's time in the same round; the
-report gives the median ratio and the spread (min-max) over rounds, and the load (uptime).
+report gives the median ratio and the spread (min-max) over rounds, and the load (uptime). Cold
+builds also report CPU seconds (user + system of every process the build starts, counted by a
+control group where the machine has one: steadier than wall time on a shared machine, and what a
+build costs on a CI runner's cores).
 Goals (issue 11): cold <= 1.10x, no-change rebuild <= 1.05x.
 """
 
@@ -28,7 +31,7 @@ import subprocess
 import sys
 import tempfile
 
-from measure import go_env, go_version, launcher_bin, load, spread, timed
+from measure import cpu_accounting, go_env, go_version, launcher_bin, load, spread, timed, timed_cpu
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 
@@ -60,6 +63,7 @@ def command(form: str, out: str, shim: str, base_env: dict) -> tuple[list[str], 
 def bench_app(app: pathlib.Path, forms: list[str], runs: int, warm: int, shim: str, base_env: dict, tmp: str):
     variants = ["plain", *forms]
     cold: dict[str, list[float]] = {v: [] for v in variants}
+    cold_cpu: dict[str, list[float]] = {v: [] for v in variants}
     rebuild: dict[str, list[float]] = {v: [] for v in variants}
     loads = [load()]
     for run in range(runs):
@@ -68,15 +72,21 @@ def bench_app(app: pathlib.Path, forms: list[str], runs: int, warm: int, shim: s
             cache = os.path.join(tmp, f"cache-{variant}")
             shutil.rmtree(cache, ignore_errors=True)
             cmd, env = command(variant, os.path.join(tmp, f"bin-{variant}"), shim, dict(base_env, GOCACHE=cache))
-            cold[variant].append(timed(cmd, app, env))
+            wall, cpu = timed_cpu(cmd, app, env)
+            cold[variant].append(wall)
+            cold_cpu[variant].append(cpu)
             timed(cmd, app, env)  # settle
             rebuild[variant].append(statistics.median(timed(cmd, app, env) for _ in range(warm)))
         loads.append(load())
         print(f"  round {run + 1}/{runs} done ({loads[-1]})", file=sys.stderr)
-    return cold, rebuild, loads
+    return cold, cold_cpu, rebuild, loads
 
 
-def report(app: str, cold, rebuild, loads, forms, runs, warm):
+def ratios(values, plain):
+    return [v / p for v, p in zip(values, plain)]
+
+
+def report(app: str, cold, cold_cpu, rebuild, loads, forms, runs, warm):
     print(f"\n{app}: {runs} rounds, {warm} no-change rebuilds per round; {loads[0]} at start, {loads[-1]} at end")
     print(f"{'':10}{'cold build s':>26}{'ratio':>26}{'no-change rebuild s':>28}{'ratio':>26}")
     for variant in ["plain", *forms]:
@@ -87,6 +97,12 @@ def report(app: str, cold, rebuild, loads, forms, runs, warm):
             ratios_cold = [c / p for c, p in zip(cold[variant], cold["plain"])]
             ratios_warm = [c / p for c, p in zip(rebuild[variant], rebuild["plain"])]
             row += f"{spread(ratios_cold):>26}{spread(rebuild[variant]):>28}{spread(ratios_warm):>26}"
+        print(row)
+    print(f"{'':10}{'cold build CPU s':>26}{'ratio':>26}")
+    for variant in ["plain", *forms]:
+        row = f"{variant:10}{spread(cold_cpu[variant], 1):>26}"
+        if variant != "plain":
+            row += f"{spread(ratios(cold_cpu[variant], cold_cpu['plain'])):>26}"
         print(row)
 
 
@@ -105,13 +121,13 @@ def main() -> int:
     shim = subprocess.run([os.path.join(bin_dir, "skywago"), "shim"], capture_output=True, text=True, check=True,
                           env=base_env).stdout.strip()
     print(f"go {go_version(base_env)}, {os.cpu_count()} cores; forms: {', '.join(forms)}; "
-          f"medians [min-max] over rounds; ratios against plain of the same round")
+          f"medians [min-max] over rounds; ratios against plain of the same round; {cpu_accounting()}")
     for app in apps:
         app_dir = REPO / app
         subprocess.run(["go", "mod", "download"], cwd=app_dir, env=base_env, check=True)
         with tempfile.TemporaryDirectory() as tmp:
-            cold, rebuild, loads = bench_app(app_dir, forms, args.runs, args.warm, shim, base_env, tmp)
-        report(app, cold, rebuild, loads, forms, args.runs, args.warm)
+            cold, cold_cpu, rebuild, loads = bench_app(app_dir, forms, args.runs, args.warm, shim, base_env, tmp)
+        report(app, cold, cold_cpu, rebuild, loads, forms, args.runs, args.warm)
     return 0
 
 
