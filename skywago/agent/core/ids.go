@@ -24,12 +24,16 @@ var (
 const idLength = 32
 
 // newTraceAndSegmentIDs gives seg a fresh trace id and segment id, kept in the segment itself
-// (no allocation: the strings point into seg.idBuf, which is never written again).
-func (seg *segment) newTraceAndSegmentIDs() {
+// (no allocation: the strings point into seg.idBuf, which is never written again). It returns
+// the trace id's traceIDRandomness, known here without parsing the id back.
+func (seg *segment) newTraceAndSegmentIDs() (randomness uint64) {
 	n := idCounter.Add(2) // one atomic add for both ids
-	b := appendIDNumber(appendIDNumber(seg.idBuf[:0], n-1), n)
+	randomness = mix64(n - 1 + idKey)
+	b := appendHex64(append(seg.idBuf[:0], idPrefix...), randomness)
+	b = appendIDNumber(b, n)
 	seg.traceID = unsafe.String(&b[0], idLength)
 	seg.segmentID = unsafe.String(&b[idLength], idLength)
+	return randomness
 }
 
 // newSegmentID gives seg a fresh segment id, kept in the segment (as above).

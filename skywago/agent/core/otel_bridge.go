@@ -39,8 +39,10 @@ func StartMirrorSpan(traceHex string, spanID uint64, sampled bool, operation str
 		if th, _ := seg.w3c(); th != traceHex {
 			return nil
 		}
-		span := StartSpan(Local, operation, "", nil, nil)
-		if span != nil && span.kind == Local {
+		// A span of its own even in a trace that is not sampled (where StartSpan reuses the
+		// parent): it stands for the SDK's span, whose id its children name as their parent.
+		span := seg.openChild(Local, operation, "", nil)
+		if span != nil {
 			span.id64, span.mirror = spanID, true
 			span.snap = seg.newSnapshot(span)
 			seg.tracer.gls.SetInherited(unsafe.Pointer(span.snap))

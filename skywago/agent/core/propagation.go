@@ -30,19 +30,35 @@ type sw8 struct {
 }
 
 func encodeSW8(h sw8) string {
-	return encodeSW8With(h, base64.StdEncoding.EncodeToString([]byte(h.service)), base64.StdEncoding.EncodeToString([]byte(h.instance)))
+	service64 := base64.StdEncoding.EncodeToString([]byte(h.service))
+	instance64 := base64.StdEncoding.EncodeToString([]byte(h.instance))
+	b := appendSW8(make([]byte, 0, sw8Len(h, service64, instance64)), h, service64, instance64)
+	return unsafe.String(unsafe.SliceData(b), len(b)) // b is never written again: one allocation
 }
 
-// encodeSW8With is encodeSW8 with the service and instance given already in base64 (a tracer
-// keeps them so: they are the same in every header it sends).
-func encodeSW8With(h sw8, service64, instance64 string) string {
+// sw8Len is the exact length of the sw8 value appendSW8 writes.
+func sw8Len(h sw8, service64, instance64 string) int {
 	enc := base64.StdEncoding
-	var id [10]byte
-	spanID := strconv.AppendInt(id[:0], int64(h.spanID), 10)
-	// The exact length: one allocation.
-	n := 1 + 7 + enc.EncodedLen(len(h.traceID)) + enc.EncodedLen(len(h.segmentID)) + len(spanID) +
+	return 1 + 7 + enc.EncodedLen(len(h.traceID)) + enc.EncodedLen(len(h.segmentID)) + int32Len(h.spanID) +
 		len(service64) + len(instance64) + enc.EncodedLen(len(h.endpoint)) + enc.EncodedLen(len(h.address))
-	b := make([]byte, 0, n)
+}
+
+// int32Len is the length of strconv.AppendInt(nil, int64(v), 10).
+func int32Len(v int32) int {
+	n := 1
+	u := int64(v)
+	if u < 0 {
+		n, u = 2, -u
+	}
+	for ; u >= 10; u /= 10 {
+		n++
+	}
+	return n
+}
+
+// appendSW8 appends the sw8 value of h, with the service and instance given already in base64
+// (a tracer keeps them so: they are the same in every header it sends).
+func appendSW8(b []byte, h sw8, service64, instance64 string) []byte {
 	if h.sampled {
 		b = append(b, '1')
 	} else {
@@ -51,14 +67,13 @@ func encodeSW8With(h sw8, service64, instance64 string) string {
 	b = appendBase64Field(b, h.traceID)
 	b = appendBase64Field(b, h.segmentID)
 	b = append(b, '-')
-	b = append(b, spanID...)
+	b = strconv.AppendInt(b, int64(h.spanID), 10)
 	b = append(b, '-')
 	b = append(b, service64...)
 	b = append(b, '-')
 	b = append(b, instance64...)
 	b = appendBase64Field(b, h.endpoint)
-	b = appendBase64Field(b, h.address)
-	return unsafe.String(unsafe.SliceData(b), len(b)) // b is never written again: one allocation
+	return appendBase64Field(b, h.address)
 }
 
 func appendBase64Field(b []byte, s string) []byte {
@@ -71,13 +86,47 @@ func appendBase64Field(b []byte, s string) []byte {
 // span id, service and instance; endpoint and address may be empty. The decoded fields share one
 // allocation (an Entry span's cost is mostly this).
 func decodeSW8(value string) (h sw8, ok bool) {
+	var stack [256]byte
+	h, buf, ends, ok := parseSW8(value, &stack)
+	if !ok {
+		return sw8{}, false
+	}
+	all := string(buf)
+	field := func(i int) string { return all[ends[i-1]:ends[i]] }
+	h.traceID, h.segmentID = field(1), field(2)
+	h.service, h.instance, h.endpoint, h.address = field(4), field(5), field(6), field(7)
+	return h, true
+}
+
+// decodeSW8TraceID is decodeSW8 for a caller that keeps only the trace id (a trace that will not
+// be sampled here records no ref): the same validation; the trace id is copied into keep when
+// it fits (no allocation), else into a string of its own. h's other strings are empty.
+func decodeSW8TraceID(value string, keep []byte) (h sw8, ok bool) {
+	var stack [256]byte
+	h, buf, ends, ok := parseSW8(value, &stack)
+	if !ok {
+		return sw8{}, false
+	}
+	id := buf[ends[0]:ends[1]]
+	if len(id) <= len(keep) {
+		n := copy(keep, id)
+		h.traceID = unsafe.String(&keep[0], n) // keep is never written again
+	} else {
+		h.traceID = string(id)
+	}
+	return h, true
+}
+
+// parseSW8 validates value and base64-decodes its fields into one buffer (stack when it fits):
+// field i is buf[ends[i-1]:ends[i]] (field 3, the span id, is h.spanID and empty in buf).
+func parseSW8(value string, stack *[256]byte) (h sw8, buf []byte, ends [8]int, ok bool) {
 	var parts [8]string
 	rest := value
 	for i := 0; i < 7; i++ {
 		var found bool
 		parts[i], rest, found = strings.Cut(rest, "-")
 		if !found {
-			return h, false
+			return h, nil, ends, false
 		}
 	}
 	parts[7] = rest
@@ -86,40 +135,47 @@ func decodeSW8(value string) (h sw8, ok bool) {
 		h.sampled = true
 	case "0":
 	default:
-		return h, false
+		return h, nil, ends, false
 	}
 	spanID, err := strconv.ParseInt(parts[3], 10, 32)
 	if err != nil || spanID < 0 {
-		return h, false
+		return h, nil, ends, false
 	}
 	h.spanID = int32(spanID)
-	var stack [256]byte
-	buf := stack[:0]
+	buf = stack[:0]
 	if n := len(value) * 3 / 4; n > len(stack) {
 		buf = make([]byte, 0, n)
 	}
-	var ends [8]int
 	for i := 1; i < 8; i++ {
 		if i != 3 {
 			if buf, err = base64.StdEncoding.AppendDecode(buf, []byte(parts[i])); err != nil {
-				return sw8{}, false
+				return h, nil, ends, false
 			}
 		}
 		ends[i] = len(buf)
 	}
-	all := string(buf)
-	field := func(i int) string { return all[ends[i-1]:ends[i]] }
-	h.traceID, h.segmentID = field(1), field(2)
-	h.service, h.instance, h.endpoint, h.address = field(4), field(5), field(6), field(7)
-	if h.traceID == "" || h.segmentID == "" || h.service == "" || h.instance == "" {
-		return sw8{}, false
+	// trace id, segment id, service and instance are required.
+	for _, i := range [...]int{1, 2, 4, 5} {
+		if ends[i] == ends[i-1] {
+			return h, nil, ends, false
+		}
 	}
-	return h, true
+	return h, buf, ends, true
 }
 
 // encodeCorrelation renders the sw8-correlation value: base64(key):base64(value),...
-func encodeCorrelation(c correlation) string {
-	var b []byte
+func encodeCorrelation(c correlation) string { return string(appendCorrelation(nil, c)) }
+
+// correlationLen is the exact length of what appendCorrelation appends.
+func correlationLen(c correlation) int {
+	n := 0
+	for _, kv := range c {
+		n += 2 + base64.StdEncoding.EncodedLen(len(kv.Key)) + base64.StdEncoding.EncodedLen(len(kv.Value))
+	}
+	return n
+}
+
+func appendCorrelation(b []byte, c correlation) []byte {
 	for i, kv := range c {
 		if i > 0 {
 			b = append(b, ',')
@@ -128,7 +184,7 @@ func encodeCorrelation(c correlation) string {
 		b = append(b, ':')
 		b = base64.StdEncoding.AppendEncode(b, []byte(kv.Value))
 	}
-	return string(b)
+	return b
 }
 
 // decodeCorrelation parses sw8-correlation, skipping malformed pairs and those the limits refuse.

@@ -89,28 +89,17 @@ func b3TraceID(v string) (string, bool) {
 	return "", false
 }
 
-func (seg *segment) b3Single(spanID int32) string {
+// b3SingleLen is the length of a b3 value appendB3Single writes.
+const b3SingleLen = 32 + 1 + 16 + 2
+
+// appendB3Single appends the b3 (single header) value naming span number spanID of seg.
+func (seg *segment) appendB3Single(b []byte, spanID int32) []byte {
 	traceHex, h := seg.w3c()
-	var buf [51]byte
-	b := append(buf[:0], traceHex...)
+	b = append(b, traceHex...)
 	b = append(b, '-')
 	b = appendHex64(b, spanID64(h, spanID))
 	if seg.sampled {
-		b = append(b, "-1"...)
-	} else {
-		b = append(b, "-0"...)
+		return append(b, "-1"...)
 	}
-	return string(b)
-}
-
-func (seg *segment) b3Multi(spanID int32, inject func(string, string)) {
-	traceHex, h := seg.w3c()
-	inject(B3TraceIDHeader, traceHex)
-	var buf [16]byte
-	inject(B3SpanIDHeader, string(appendHex64(buf[:0], spanID64(h, spanID))))
-	if seg.sampled {
-		inject(B3SampledHeader, "1")
-	} else {
-		inject(B3SampledHeader, "0")
-	}
+	return append(b, "-0"...)
 }

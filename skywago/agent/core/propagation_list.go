@@ -1,6 +1,9 @@
 package core
 
-import "strings"
+import (
+	"strings"
+	"unsafe"
+)
 
 // propagator is one cross-process propagation format. A tracer holds the configured ones in
 // order (SW_AGENT_PROPAGATORS or OTEL_PROPAGATORS, default sw8,tracecontext,baggage): an Exit
@@ -107,11 +110,14 @@ type incoming struct {
 
 // extractIncoming tries the tracer's propagators in order and returns the first trace context
 // present and valid (ok false: none). Baggage, when configured, adds correlation values.
-func (t *tracer) extractIncoming(extract func(string) string) (in incoming, ok bool) {
+//
+// keep is where a trace id that would otherwise need an allocation of its own may be copied
+// (the joining segment's unused first half of idBuf).
+func (t *tracer) extractIncoming(extract func(string) string, keep []byte) (in incoming, ok bool) {
 	for _, p := range t.propagators {
 		switch p {
 		case propSW8:
-			ok = in.fromSW8(extract, t)
+			ok = in.fromSW8(extract, t, keep)
 		case propTraceContext:
 			ok = in.fromTraceContext(extract)
 		case propB3, propB3Multi:
@@ -131,22 +137,34 @@ func (t *tracer) extractIncoming(extract func(string) string) (in incoming, ok b
 	return in, ok
 }
 
-func (in *incoming) fromSW8(extract func(string) string, t *tracer) bool {
-	h, ok := decodeSW8(extract(SW8Header))
-	if !ok {
-		return false
-	}
-	in.traceID = h.traceID
-	in.sampled = h.sampled
-	in.ref = SegmentRef{
-		Type:                 CrossProcess,
-		TraceID:              h.traceID,
-		ParentSegmentID:      h.segmentID,
-		ParentSpanID:         h.spanID,
-		ParentService:        h.service,
-		ParentInstance:       h.instance,
-		ParentEndpoint:       h.endpoint,
-		NetworkAddressAtPeer: h.address,
+func (in *incoming) fromSW8(extract func(string) string, t *tracer, keep []byte) bool {
+	value := extract(SW8Header)
+	if t.parentBased && len(value) > 1 && value[0] == '0' && value[1] == '-' {
+		// The caller did not sample the trace and its decision is kept: this segment records
+		// nothing, so no ref. Only the trace id is kept, in the segment itself when it fits.
+		h, ok := decodeSW8TraceID(value, keep)
+		if !ok {
+			return false
+		}
+		in.traceID = h.traceID
+		in.ref = SegmentRef{Type: CrossProcess, TraceID: h.traceID, ParentSpanID: h.spanID}
+	} else {
+		h, ok := decodeSW8(value)
+		if !ok {
+			return false
+		}
+		in.traceID = h.traceID
+		in.sampled = h.sampled
+		in.ref = SegmentRef{
+			Type:                 CrossProcess,
+			TraceID:              h.traceID,
+			ParentSegmentID:      h.segmentID,
+			ParentSpanID:         h.spanID,
+			ParentService:        h.service,
+			ParentInstance:       h.instance,
+			ParentEndpoint:       h.endpoint,
+			NetworkAddressAtPeer: h.address,
+		}
 	}
 	in.correlation = decodeCorrelation(extract(CorrelationHeader), t.correlationMaxKeys, t.correlationMaxValueSize)
 	return true
@@ -155,18 +173,18 @@ func (in *incoming) fromSW8(extract func(string) string, t *tracer) bool {
 // joinIncoming makes seg part of the caller's trace when a configured propagator found one.
 func (seg *segment) joinIncoming(extract func(string) string) bool {
 	t := seg.tracer
-	in, ok := t.extractIncoming(extract)
+	in, ok := t.extractIncoming(extract, seg.idBuf[:idLength])
 	if !ok {
 		return false
 	}
 	seg.correlation = in.correlation
 	if in.traceID == "" {
 		// No trace to join (B3's bare sampling state, or baggage alone): a new trace.
-		seg.newTraceAndSegmentIDs()
+		randomness := seg.newTraceAndSegmentIDs()
 		if in.fresh && t.parentBased {
 			seg.sampled = in.sampled
 		} else {
-			seg.sampled = t.sample(seg.traceID)
+			seg.sampled = t.sampleNew(randomness)
 		}
 		return true
 	}
@@ -189,29 +207,97 @@ func (seg *segment) inject(span *Span, inject func(string, string)) {
 	}
 }
 
+// header is one header of an injection: its value is fixed, or the bytes [from, to) of the
+// injection's buffer.
+type header struct {
+	key, fixed string
+	from, to   int
+}
+
+// maxInjected is the most headers one injection sends (every propagator configured, correlation
+// values set): sw8, sw8-correlation, traceparent, tracestate, baggage, b3 and the three of b3multi.
+const maxInjected = 9
+
 // injectAs injects every configured propagator's headers naming span number spanID as the
-// parent (the callee's Entry span will be its child).
+// parent (the callee's Entry span will be its child). The values it builds share one allocation
+// (sw8 and traceparent: one, not two) of their total length (exact; baggage's escapes bounded),
+// never written once injected.
 func (seg *segment) injectAs(spanID int32, peer string, inject func(string, string)) {
-	for _, p := range seg.tracer.propagators {
+	t := seg.tracer
+	h := seg.sw8Of(spanID, peer)
+	n := 0
+	for _, p := range t.propagators {
 		switch p {
 		case propSW8:
-			inject(SW8Header, seg.encodeSW8(spanID, peer))
+			n += sw8Len(h, t.service64, t.instance64)
 			if len(seg.correlation) > 0 {
-				inject(CorrelationHeader, encodeCorrelation(seg.correlation))
+				n += correlationLen(seg.correlation)
 			}
 		case propTraceContext:
-			inject(TraceparentHeader, seg.traceparent(spanID))
+			n += traceparentLen
+		case propBaggage:
+			if len(seg.correlation) > 0 {
+				n += baggageLenBound(seg.correlation)
+			}
+		case propB3:
+			n += b3SingleLen
+		case propB3Multi:
+			n += 16
+		}
+	}
+	var headers [maxInjected]header
+	count := 0
+	add := func(key, fixed string, from, to int) {
+		if count < len(headers) {
+			headers[count] = header{key: key, fixed: fixed, from: from, to: to}
+			count++
+		}
+	}
+	b := make([]byte, 0, n)
+	for _, p := range t.propagators {
+		from := len(b)
+		switch p {
+		case propSW8:
+			b = appendSW8(b, h, t.service64, t.instance64)
+			add(SW8Header, "", from, len(b))
+			if len(seg.correlation) > 0 {
+				from = len(b)
+				b = appendCorrelation(b, seg.correlation)
+				add(CorrelationHeader, "", from, len(b))
+			}
+		case propTraceContext:
+			b = seg.appendTraceparent(b, spanID)
+			add(TraceparentHeader, "", from, len(b))
 			if seg.traceState != "" {
-				inject(TracestateHeader, seg.traceState)
+				add(TracestateHeader, seg.traceState, 0, 0)
 			}
 		case propBaggage:
 			if len(seg.correlation) > 0 {
-				inject(BaggageHeader, encodeBaggage(seg.correlation))
+				b = appendBaggage(b, seg.correlation)
+				add(BaggageHeader, "", from, len(b))
 			}
 		case propB3:
-			inject(B3Header, seg.b3Single(spanID))
+			b = seg.appendB3Single(b, spanID)
+			add(B3Header, "", from, len(b))
 		case propB3Multi:
-			seg.b3Multi(spanID, inject)
+			traceHex, hash := seg.w3c()
+			add(B3TraceIDHeader, traceHex, 0, 0)
+			b = appendHex64(b, spanID64(hash, spanID))
+			add(B3SpanIDHeader, "", from, len(b))
+			if seg.sampled {
+				add(B3SampledHeader, "1", 0, 0)
+			} else {
+				add(B3SampledHeader, "0", 0, 0)
+			}
+		}
+	}
+	// b is never written again: the values are strings over it (one allocation for all).
+	all := unsafe.String(unsafe.SliceData(b), len(b))
+	for _, hd := range headers[:count] {
+		if hd.fixed != "" {
+			inject(hd.key, hd.fixed)
+		} else {
+			inject(hd.key, all[hd.from:hd.to])
 		}
 	}
 }

@@ -38,20 +38,20 @@ func (in *incoming) fromTraceContext(extract func(string) string) bool {
 	return true
 }
 
-// traceparent renders the header naming span number spanID of seg as the parent.
-func (seg *segment) traceparent(spanID int32) string {
+// traceparentLen is the length of a traceparent value appendTraceparent writes.
+const traceparentLen = 55
+
+// appendTraceparent appends the traceparent value naming span number spanID of seg as the parent.
+func (seg *segment) appendTraceparent(b []byte, spanID int32) []byte {
 	traceHex, h := seg.w3c()
-	var buf [55]byte
-	b := append(buf[:0], "00-"...)
+	b = append(b, "00-"...)
 	b = append(b, traceHex...)
 	b = append(b, '-')
 	b = appendHex64(b, spanID64(h, spanID))
 	if seg.sampled {
-		b = append(b, "-01"...)
-	} else {
-		b = append(b, "-00"...)
+		return append(b, "-01"...)
 	}
-	return string(b)
+	return append(b, "-00"...)
 }
 
 // W3C Baggage (https://www.w3.org/TR/baggage/): list-members "key=value;properties", values
@@ -83,8 +83,18 @@ func decodeBaggage(value string, c correlation, maxKeys, maxValueSize int) corre
 }
 
 // encodeBaggage renders the correlation context as a baggage header.
-func encodeBaggage(c correlation) string {
-	var b []byte
+func encodeBaggage(c correlation) string { return string(appendBaggage(nil, c)) }
+
+// baggageLenBound is at least the length of what appendBaggage appends (every byte escaped).
+func baggageLenBound(c correlation) int {
+	n := 0
+	for _, kv := range c {
+		n += 2 + 3*(len(kv.Key)+len(kv.Value))
+	}
+	return n
+}
+
+func appendBaggage(b []byte, c correlation) []byte {
 	for i, kv := range c {
 		if i > 0 {
 			b = append(b, ',')
@@ -93,7 +103,7 @@ func encodeBaggage(c correlation) string {
 		b = append(b, '=')
 		b = appendBaggageEscaped(b, kv.Value, false)
 	}
-	return string(b)
+	return b
 }
 
 // appendBaggageEscaped percent-encodes what a baggage key (a token) or value may not hold.

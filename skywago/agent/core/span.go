@@ -2,7 +2,8 @@ package core
 
 // Span is one timed operation. A nil *Span is valid everywhere and does nothing, so callers
 // never need to check what StartSpan returned. Spans of unsampled traces are real (they keep
-// the context alive for propagation) but record nothing.
+// the context alive for propagation) but record nothing; a span started inside one of them is
+// that span, reused (startChild).
 type Span struct {
 	seg    *segment
 	parent *Span
@@ -23,7 +24,8 @@ type Span struct {
 	component int32
 	layer     Layer
 	// reuses counts nested starts of the same Entry (or Exit) span: SkyWalking reuses an active
-	// Entry span for an Entry started inside it, and only the outermost End finishes it.
+	// Entry span for an Entry started inside it, and only the outermost End finishes it. In a
+	// trace that is not sampled every span started inside a span reuses it (tracer.go).
 	reuses  int32
 	kind    SpanKind
 	isError bool
@@ -63,6 +65,9 @@ const (
 
 // newSpan gives the owner goroutine a zeroed span for the segment's next span.
 func (seg *segment) newSpan(kind SpanKind) *Span {
+	if !seg.sampled {
+		kind = Local // tags are never set on a span that records nothing: no room for them
+	}
 	if seg.nextSpanID < slabSpansAfter {
 		return newSpan(kind)
 	}
@@ -162,7 +167,9 @@ func (s *Span) End() {
 		s.reuses--
 		return
 	}
-	s.endNs = s.seg.now()
+	if s.seg.sampled {
+		s.endNs = s.seg.now()
+	}
 	s.ended = true
 	s.seg.spanEnded(s)
 }

@@ -80,6 +80,19 @@ func (t *tracer) sample(traceID string) bool {
 	}
 }
 
+// sampleNew is sample for a trace id this process just made, by its randomness (the value
+// newTraceAndSegmentIDs returns): the same decision, without parsing the id.
+func (t *tracer) sampleNew(randomness uint64) bool {
+	switch {
+	case t.sampleRate >= 1:
+		return true
+	case t.sampleRate <= 0:
+		return false
+	default:
+		return randomness>>1 < t.sampleBound
+	}
+}
+
 func (t *tracer) report(seg *segment) {
 	if t.reporter != nil {
 		t.reporter.enqueue(seg)
@@ -142,8 +155,7 @@ func (t *tracer) startSegment(kind SpanKind, operation, peer string, extract fun
 		if inherited != nil && kind != Entry {
 			seg.joinInherited(inherited)
 		} else {
-			seg.newTraceAndSegmentIDs()
-			seg.sampled = t.sample(seg.traceID)
+			seg.sampled = t.sampleNew(seg.newTraceAndSegmentIDs())
 		}
 	}
 	span := &seg.first
@@ -198,6 +210,23 @@ func (seg *segment) startChild(kind SpanKind, operation, peer string, inject fun
 		}
 		return active
 	}
+	if !seg.sampled {
+		// A trace that is not sampled records nothing, so its spans need no identity of their
+		// own: a child span is its parent, reused (nested starts are counted and only the last
+		// End ends it; no object, no clock read). Only what goes downstream is done: an Exit
+		// injects the headers, naming the parent span and the Exit's peer.
+		active.reuses++
+		if kind == Exit && inject != nil {
+			seg.injectAs(active.id, peer, inject)
+		}
+		return active
+	}
+	return seg.openChild(kind, operation, peer, inject)
+}
+
+// openChild starts a new span (an object of its own) under the segment's active span.
+func (seg *segment) openChild(kind SpanKind, operation, peer string, inject func(string, string)) *Span {
+	active := seg.active
 	if seg.nextSpanID >= seg.tracer.spanLimit {
 		seg.sizeLimited = true
 		if kind == Exit && inject != nil {
@@ -228,12 +257,13 @@ func (seg *segment) initSpan(span *Span, kind SpanKind, operation, peer string, 
 		span.parent = parent
 		span.parentID = parent.id
 	}
-	if parent == nil { // the segment's first span
-		span.startNs = seg.startClock()
-	} else {
-		span.startNs = seg.now()
-	}
+	// A span of a trace that is not sampled records nothing: no clock read, not listed.
 	if seg.sampled {
+		if parent == nil { // the segment's first span
+			span.startNs = seg.startClock()
+		} else {
+			span.startNs = seg.now()
+		}
 		seg.spans = append(seg.spans, span)
 	}
 	span.snap = seg.fillSnapshot(&span.ownSnap, span)
@@ -272,15 +302,16 @@ func (seg *segment) spanEnded(s *Span) {
 	}
 }
 
-func (seg *segment) encodeSW8(spanID int32, peer string) string {
-	return encodeSW8With(sw8{
+// sw8Of is the sw8 header naming span number spanID of seg, called at peer, as the parent.
+func (seg *segment) sw8Of(spanID int32, peer string) sw8 {
+	return sw8{
 		sampled:   seg.sampled,
 		traceID:   seg.traceID,
 		segmentID: seg.segmentID,
 		spanID:    spanID,
 		endpoint:  seg.endpoint(),
 		address:   peer,
-	}, seg.tracer.service64, seg.tracer.instance64)
+	}
 }
 
 // activeSegment returns the current goroutine's open segment, or nil.
