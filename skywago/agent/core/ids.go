@@ -23,17 +23,29 @@ var (
 
 const idLength = 32
 
-// newTraceAndSegmentIDs gives seg a fresh trace id and segment id, kept in the segment itself
-// (no allocation: the strings point into seg.idBuf, which is never written again). It returns
-// the trace id's traceIDRandomness, known here without parsing the id back.
+// newTraceAndSegmentIDs gives seg a fresh trace id and segment id (newIDs, setIDs). It returns
+// the trace id's traceIDRandomness.
 func (seg *segment) newTraceAndSegmentIDs() (randomness uint64) {
-	n := idCounter.Add(2) // one atomic add for both ids
-	randomness = mix64(n - 1 + idKey)
+	n, randomness := newIDs()
+	seg.setIDs(n, randomness)
+	return randomness
+}
+
+// newIDs draws the numbers of a fresh trace id and segment id (one atomic add for both): n for
+// setIDs, and the trace id's traceIDRandomness, known here without parsing the id back (a
+// sampler can decide before the segment exists).
+func newIDs() (n, randomness uint64) {
+	n = idCounter.Add(2)
+	return n, mix64(n - 1 + idKey)
+}
+
+// setIDs writes the ids newIDs drew into the segment itself (no allocation: the strings point
+// into seg.idBuf, which is never written again).
+func (seg *segment) setIDs(n, randomness uint64) {
 	b := appendHex64(append(seg.idBuf[:0], idPrefix...), randomness)
 	b = appendIDNumber(b, n)
 	seg.traceID = unsafe.String(&b[0], idLength)
 	seg.segmentID = unsafe.String(&b[idLength], idLength)
-	return randomness
 }
 
 // newSegmentID gives seg a fresh segment id, kept in the segment (as above).

@@ -54,9 +54,9 @@ func StartMirrorSpan(traceHex string, spanID uint64, sampled bool, operation str
 	if s := loadSnapshot(inheritedPointer); s != nil && s.suppressed {
 		return nil
 	}
-	seg := &segment{tracer: t, restoreInherited: inheritedPointer, traceID: traceHex, sampled: sampled}
+	seg := newSegment(t, sampled, inheritedPointer)
+	seg.traceID = traceHex
 	seg.newSegmentID()
-	seg.spans = seg.inlineSpans[:0]
 	span := &seg.first
 	span.id64, span.mirror = spanID, true
 	seg.initSpan(span, Local, operation, "", nil)

@@ -26,19 +26,20 @@ const ProfileLabelKey = "trace_id"
 
 // labelGoroutine labels the segment's goroutine (its owner, which is calling) when it is sampled.
 func (seg *segment) labelGoroutine() {
-	if !seg.sampled {
+	rec := seg.rec
+	if rec == nil { // not sampled
 		return
 	}
 	if l := profileLabeler.Load(); l != nil {
-		seg.labeler = l
-		seg.previousLabels = l.Apply(seg.traceID)
+		rec.labeler = l
+		rec.previousLabels = l.Apply(seg.traceID)
 	}
 }
 
 // unlabelGoroutine puts back the owner goroutine's labels from before the segment.
 func (seg *segment) unlabelGoroutine() {
-	if seg.labeler != nil {
-		seg.labeler.Restore(seg.previousLabels)
-		seg.labeler, seg.previousLabels = nil, nil
+	if rec := seg.rec; rec != nil && rec.labeler != nil {
+		rec.labeler.Restore(rec.previousLabels)
+		rec.labeler, rec.previousLabels = nil, nil
 	}
 }

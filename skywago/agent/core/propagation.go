@@ -100,21 +100,20 @@ func decodeSW8(value string) (h sw8, ok bool) {
 
 // decodeSW8TraceID is decodeSW8 for a caller that keeps only the trace id (a trace that will not
 // be sampled here records no ref): the same validation; the trace id is copied into keep when
-// it fits (no allocation), else into a string of its own. h's other strings are empty.
-func decodeSW8TraceID(value string, keep []byte) (h sw8, ok bool) {
+// it fits (kept is its length, and h.traceID empty: no allocation), else into h.traceID. h's
+// other strings are empty.
+func decodeSW8TraceID(value string, keep *[idLength]byte) (h sw8, kept int, ok bool) {
 	var stack [256]byte
 	h, buf, ends, ok := parseSW8(value, &stack)
 	if !ok {
-		return sw8{}, false
+		return sw8{}, 0, false
 	}
-	id := buf[ends[0]:ends[1]]
-	if len(id) <= len(keep) {
-		n := copy(keep, id)
-		h.traceID = unsafe.String(&keep[0], n) // keep is never written again
+	if id := buf[ends[0]:ends[1]]; len(id) <= len(keep) {
+		kept = copy(keep[:], id)
 	} else {
 		h.traceID = string(id)
 	}
-	return h, true
+	return h, kept, true
 }
 
 // parseSW8 validates value and base64-decodes its fields into one buffer (stack when it fits):

@@ -106,14 +106,17 @@ type incoming struct {
 	correlation correlation
 	// fresh: B3's bare "deny" ("b3: 0") says "not sampled" without a trace: a new trace id.
 	fresh bool
+	// keptLen > 0: the trace id is the first keptLen bytes of the buffer extractIncoming was
+	// given (traceID is then empty), for the segment to copy.
+	keptLen int
 }
 
 // extractIncoming tries the tracer's propagators in order and returns the first trace context
 // present and valid (ok false: none). Baggage, when configured, adds correlation values.
 //
 // keep is where a trace id that would otherwise need an allocation of its own may be copied
-// (the joining segment's unused first half of idBuf).
-func (t *tracer) extractIncoming(extract func(string) string, keep []byte) (in incoming, ok bool) {
+// (incoming.keptLen), for the segment to take into its own buffer.
+func (t *tracer) extractIncoming(extract func(string) string, keep *[idLength]byte) (in incoming, ok bool) {
 	for _, p := range t.propagators {
 		switch p {
 		case propSW8:
@@ -137,17 +140,16 @@ func (t *tracer) extractIncoming(extract func(string) string, keep []byte) (in i
 	return in, ok
 }
 
-func (in *incoming) fromSW8(extract func(string) string, t *tracer, keep []byte) bool {
+func (in *incoming) fromSW8(extract func(string) string, t *tracer, keep *[idLength]byte) bool {
 	value := extract(SW8Header)
 	if t.parentBased && len(value) > 1 && value[0] == '0' && value[1] == '-' {
 		// The caller did not sample the trace and its decision is kept: this segment records
 		// nothing, so no ref. Only the trace id is kept, in the segment itself when it fits.
-		h, ok := decodeSW8TraceID(value, keep)
+		h, kept, ok := decodeSW8TraceID(value, keep)
 		if !ok {
 			return false
 		}
-		in.traceID = h.traceID
-		in.ref = SegmentRef{Type: CrossProcess, TraceID: h.traceID, ParentSpanID: h.spanID}
+		in.traceID, in.keptLen = h.traceID, kept
 	} else {
 		h, ok := decodeSW8(value)
 		if !ok {
@@ -170,34 +172,39 @@ func (in *incoming) fromSW8(extract func(string) string, t *tracer, keep []byte)
 	return true
 }
 
-// joinIncoming makes seg part of the caller's trace when a configured propagator found one.
-func (seg *segment) joinIncoming(extract func(string) string) bool {
-	t := seg.tracer
-	in, ok := t.extractIncoming(extract, seg.idBuf[:idLength])
-	if !ok {
-		return false
-	}
-	seg.correlation = in.correlation
-	if in.traceID == "" {
+// joinIncoming makes the segment that joins the caller's trace a configured propagator found
+// (in; the trace id in kept when in.keptLen says so), restoring restore when it finishes.
+func (t *tracer) joinIncoming(in *incoming, kept *[idLength]byte, restore unsafe.Pointer) *segment {
+	if in.traceID == "" && in.keptLen == 0 {
 		// No trace to join (B3's bare sampling state, or baggage alone): a new trace.
-		randomness := seg.newTraceAndSegmentIDs()
+		n, randomness := newIDs()
+		sampled := t.sampleNew(randomness)
 		if in.fresh && t.parentBased {
-			seg.sampled = in.sampled
-		} else {
-			seg.sampled = t.sampleNew(randomness)
+			sampled = in.sampled
 		}
-		return true
+		seg := newSegment(t, sampled, restore)
+		seg.setIDs(n, randomness)
+		seg.correlation = in.correlation
+		return seg
 	}
-	seg.traceID = in.traceID
-	seg.newSegmentID()
-	seg.sampled = in.sampled
+	sampled := in.sampled
 	if !t.parentBased {
-		seg.sampled = t.sample(seg.traceID)
+		sampled = t.sample(in.traceID) // (a kept trace id is only for a kept decision)
 	}
+	seg := newSegment(t, sampled, restore)
+	seg.traceID = in.traceID
+	if in.keptLen > 0 {
+		n := copy(seg.idBuf[:idLength], kept[:in.keptLen])
+		seg.traceID = unsafe.String(&seg.idBuf[0], n) // the first half of idBuf: never written again
+	}
+	seg.newSegmentID()
+	seg.correlation = in.correlation
 	seg.traceState = in.traceState
-	seg.ownRef = in.ref
-	seg.ref = &seg.ownRef
-	return true
+	if rec := seg.rec; rec != nil {
+		rec.ownRef = in.ref
+		seg.ref = &rec.ownRef
+	}
+	return seg
 }
 
 // inject hands the propagation headers for span to the plugin's callback.
@@ -310,7 +317,8 @@ func (seg *segment) w3c() (traceHex string, segHash uint64) {
 		if isLowerHex(seg.traceID, idLength) && seg.traceID != zeroTraceID {
 			seg.traceHex = seg.traceID
 		} else {
-			seg.traceHex = string(appendTraceIDHex(nil, seg.traceID))
+			var b [idLength]byte
+			seg.traceHex = string(appendTraceIDHex(b[:0], seg.traceID)) // one allocation
 		}
 	}
 	return seg.traceHex, seg.idHash

@@ -135,7 +135,7 @@ func TestNotSampledSpansRecordNothing(t *testing.T) {
 		t.Fatalf("the segment recorded: %d spans, start %d, tags %v", len(seg.spans), seg.startNs, entry.tags)
 	}
 	for _, s := range append(spans, entry) {
-		if s.startNs != 0 || s.endNs != 0 || len(s.tags) != 0 || len(s.logs) != 0 || !s.ended {
+		if s.startNs != 0 || s.endNs != 0 || len(s.tags) != 0 || len(s.logEntries()) != 0 || !s.ended {
 			t.Fatalf("span %d recorded: %+v", s.id, s)
 		}
 	}

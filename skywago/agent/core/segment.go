@@ -7,6 +7,10 @@ import (
 
 // segment is everything one goroutine records for one trace between its first span starting
 // and its last span ending. It doubles as the goroutine's GLS "context" object.
+//
+// A segment of a trace that is not sampled is this struct alone (448 bytes: under 512, so no
+// malloc header either): it records nothing, so it has no room for tags, spans or a ref. A
+// sampled one is a recordingSegment, which adds its segmentRecord in the same allocation.
 type segment struct {
 	tracer    *tracer
 	traceID   string
@@ -16,31 +20,23 @@ type segment struct {
 	sampled bool
 	// sizeLimited is set when spans were refused because of the span limit.
 	sizeLimited bool
-	// localUsed and taggedUsed: the spans of localSlab and taggedSlab handed out (span.go).
+	// localUsed and taggedUsed: the spans of rec's localSlab and taggedSlab handed out (span.go).
 	localUsed, taggedUsed uint8
 	nextSpanID            int32
 	// startNs and startMono are when the first span started, by the wall clock (Unix ns) and
 	// by the monotonic clock (ns since monoBase): span times are startNs plus the monotonic
 	// time since (now), one clock read per span start or end, not two. (Two int64s, not a
-	// time.Time: the segment fits its size class, 768 bytes with the malloc header.)
+	// time.Time: the segment fits its size class.) Zero when not sampled: no clock is read.
 	startNs, startMono int64
-	// ref is the first span's link to its parent segment; nil for the root of a trace.
+	// ref is the first span's link to its parent segment; nil for the root of a trace, and for
+	// a segment that is not sampled (nothing reports it).
 	ref *SegmentRef
-	// ownRef is where ref points when the segment made it (no allocation of its own).
-	ownRef SegmentRef
 
 	// active is the innermost open span; nil once every span ended (the segment is finished).
 	active *Span
-	spans  []*Span
-	// first is embedded so that a one-span segment (a typical root Entry) costs one allocation;
-	// inlineSpans backs spans for the same reason.
-	first       Span
-	firstTags   [spanTagRoom]Tag
-	inlineSpans [4]*Span
-	// The spans after the first slabSpansAfter come out of slabs of slabSize (one allocation
-	// for several spans: span.go).
-	localSlab  *[slabSize]Span
-	taggedSlab *[slabSize]spanWithTags
+	spans  []*Span // the spans to report: none when not sampled
+	// first is embedded so that a one-span segment (a typical root Entry) costs one allocation.
+	first Span
 
 	correlation correlation
 	// traceState is the W3C tracestate that arrived with the trace: forwarded unchanged.
@@ -52,10 +48,47 @@ type segment struct {
 	// restoreInherited is the goroutine's inherited pointer from before this segment: it is
 	// published again when the segment finishes.
 	restoreInherited unsafe.Pointer
+	// rec is what only a sampled segment has; nil when the trace is not sampled.
+	rec *segmentRecord
+}
+
+// segmentRecord is the part of a segment only a sampled trace uses.
+type segmentRecord struct {
+	// ownRef is where ref points (no allocation of its own).
+	ownRef SegmentRef
+	// firstTags backs the first span's tags, inlineSpans the segment's spans, so that a
+	// one-span segment costs one allocation.
+	firstTags   [spanTagRoom]Tag
+	inlineSpans [4]*Span
+	// The spans after the first slabSpansAfter come out of slabs of slabSize (one allocation
+	// for several spans: span.go).
+	localSlab  *[slabSize]Span
+	taggedSlab *[slabSize]spanWithTags
 	// labeler and previousLabels: the owner goroutine's runtime/pprof labels from before the
 	// segment (profile_labels.go), put back when it finishes.
 	labeler        *ProfileLabeler
 	previousLabels unsafe.Pointer
+}
+
+// recordingSegment is how a sampled segment is allocated: one object, its record included
+// (768 bytes with the malloc header).
+type recordingSegment struct {
+	segment
+	record segmentRecord
+}
+
+// newSegment allocates a segment of t's that restores restoreInherited when it finishes; a
+// sampled one with its record.
+func newSegment(t *tracer, sampled bool, restoreInherited unsafe.Pointer) *segment {
+	if !sampled {
+		return &segment{tracer: t, restoreInherited: restoreInherited}
+	}
+	r := &recordingSegment{}
+	seg := &r.segment
+	seg.tracer, seg.sampled, seg.restoreInherited, seg.rec = t, true, restoreInherited, &r.record
+	seg.spans = r.record.inlineSpans[:0]
+	seg.first.tags = r.record.firstTags[:0]
+	return seg
 }
 
 // monoBase is the origin of segment.startMono.

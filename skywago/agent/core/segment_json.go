@@ -59,7 +59,7 @@ func appendSpanJSON(b []byte, seg *segment, s *Span) []byte {
 	b = append(b, `,"tags":`...)
 	b = appendKeyValuesJSON(b, s.tags)
 	b = append(b, `,"logs":[`...)
-	for i, entry := range s.logs {
+	for i, entry := range s.logEntries() {
 		if i > 0 {
 			b = append(b, ',')
 		}

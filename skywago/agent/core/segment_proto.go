@@ -36,7 +36,7 @@ func appendSpanProto(b []byte, seg *segment, s *Span) []byte {
 	for _, tag := range s.tags {
 		b = pw.AppendMessage(b, 12, func(b []byte) []byte { return appendKeyValueProto(b, tag) })
 	}
-	for _, entry := range s.logs {
+	for _, entry := range s.logEntries() {
 		b = pw.AppendMessage(b, 13, func(b []byte) []byte {
 			b = pw.AppendInt64(b, 1, entry.TimeNanos/1e6)
 			for _, kv := range entry.Fields {

@@ -257,7 +257,7 @@ func (m *semconv) mapSpan(s *Span, out *otelSpan) {
 			}
 		}
 	}
-	for _, entry := range s.logs {
+	for _, entry := range s.logEntries() {
 		out.events = append(out.events, mapLog(entry))
 	}
 	if out.isError && out.statusMessage == "" {

@@ -82,7 +82,7 @@ func TestSemconvHTTP(t *testing.T) {
 	client := testSpan(Exit, LayerHTTP, 5005, "GET:/v1/pay", "pay:9000", "http.method", "GET",
 		"url", "http://user:pw@pay:9000/v1/pay?X-Goog-Signature=1&q=2#frag", "http.status_code", "503")
 	client.isError = true
-	client.logs = []LogEntry{{TimeNanos: 5, Fields: []Tag{{"error", "boom"}}}}
+	client.logs = &[]LogEntry{{TimeNanos: 5, Fields: []Tag{{"error", "boom"}}}}
 	o = mapped(client)
 	if o.name != "GET" || o.kind != kindClient || !o.isError || o.statusMessage != "boom" {
 		t.Errorf("client: %+v", o)

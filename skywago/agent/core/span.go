@@ -16,7 +16,7 @@ type Span struct {
 	startNs   int64
 	endNs     int64
 	tags      []Tag
-	logs      []LogEntry
+	logs      *[]LogEntry // nil until the first Log (most spans log nothing: 8 bytes, not 24)
 	// id64: the id of the span of the application's OpenTelemetry SDK a mirror stands for.
 	id64      uint64
 	id        int32
@@ -65,24 +65,27 @@ const (
 
 // newSpan gives the owner goroutine a zeroed span for the segment's next span.
 func (seg *segment) newSpan(kind SpanKind) *Span {
-	if !seg.sampled {
-		kind = Local // tags are never set on a span that records nothing: no room for them
+	rec := seg.rec
+	if rec == nil {
+		// Not sampled (a mirror span: other spans of such a trace reuse their parent): tags are
+		// never set on a span that records nothing, so no room for them, and no slab.
+		return &Span{}
 	}
 	if seg.nextSpanID < slabSpansAfter {
 		return newSpan(kind)
 	}
 	if kind == Local {
-		if seg.localSlab == nil || seg.localUsed == slabSize {
-			seg.localSlab, seg.localUsed = new([slabSize]Span), 0
+		if rec.localSlab == nil || seg.localUsed == slabSize {
+			rec.localSlab, seg.localUsed = new([slabSize]Span), 0
 		}
-		s := &seg.localSlab[seg.localUsed]
+		s := &rec.localSlab[seg.localUsed]
 		seg.localUsed++
 		return s
 	}
-	if seg.taggedSlab == nil || seg.taggedUsed == slabSize {
-		seg.taggedSlab, seg.taggedUsed = new([slabSize]spanWithTags), 0
+	if rec.taggedSlab == nil || seg.taggedUsed == slabSize {
+		rec.taggedSlab, seg.taggedUsed = new([slabSize]spanWithTags), 0
 	}
-	s := &seg.taggedSlab[seg.taggedUsed]
+	s := &rec.taggedSlab[seg.taggedUsed]
 	seg.taggedUsed++
 	s.span.tags = s.tags[:0]
 	return &s.span
@@ -147,7 +150,10 @@ func (s *Span) Log(keyValues ...string) {
 		}
 		fields = append(fields, kv)
 	}
-	s.logs = append(s.logs, LogEntry{TimeNanos: s.seg.now(), Fields: fields})
+	if s.logs == nil {
+		s.logs = new([]LogEntry)
+	}
+	*s.logs = append(*s.logs, LogEntry{TimeNanos: s.seg.now(), Fields: fields})
 }
 
 // SetError flags the span as failed.
@@ -175,6 +181,14 @@ func (s *Span) End() {
 }
 
 // Read-only accessors, for tests and for code that reports spans. All are nil-safe.
+
+// logEntries is what Log recorded.
+func (s *Span) logEntries() []LogEntry {
+	if s == nil || s.logs == nil {
+		return nil
+	}
+	return *s.logs
+}
 
 func (s *Span) Operation() string {
 	if s == nil {

@@ -149,17 +149,28 @@ func (t *tracer) startSegment(kind SpanKind, operation, peer string, extract fun
 	if kind == Entry && t.ignore.matches(operation) {
 		return nil
 	}
-	seg := &segment{tracer: t, restoreInherited: inheritedPointer}
-	seg.spans = seg.inlineSpans[:0]
-	if !(kind == Entry && extract != nil && seg.joinIncoming(extract)) {
+	// Where the trace comes from decides whether it is sampled, which decides the segment's
+	// shape (newSegment): the decision comes first.
+	var seg *segment
+	joined := false
+	if kind == Entry && extract != nil {
+		var in incoming
+		var kept [idLength]byte
+		if in, joined = t.extractIncoming(extract, &kept); joined {
+			seg = t.joinIncoming(&in, &kept, inheritedPointer)
+		}
+	}
+	if !joined {
 		if inherited != nil && kind != Entry {
+			seg = newSegment(t, inherited.seg.sampled, inheritedPointer)
 			seg.joinInherited(inherited)
 		} else {
-			seg.sampled = t.sampleNew(seg.newTraceAndSegmentIDs())
+			n, randomness := newIDs()
+			seg = newSegment(t, t.sampleNew(randomness), inheritedPointer)
+			seg.setIDs(n, randomness)
 		}
 	}
 	span := &seg.first
-	span.tags = seg.firstTags[:0]
 	seg.initSpan(span, kind, operation, peer, nil)
 	seg.active = span
 	t.gls.SetContext(seg.pointer())
@@ -171,25 +182,27 @@ func (t *tracer) startSegment(kind SpanKind, operation, peer string, extract fun
 	return span
 }
 
-// joinInherited makes seg a continuation, in this goroutine, of the snapshot's trace.
+// joinInherited makes seg a continuation, in this goroutine, of the snapshot's trace (seg was
+// made with the parent segment's sampling decision).
 func (seg *segment) joinInherited(s *snapshot) {
 	parent := s.seg
 	seg.traceID = parent.traceID
 	seg.newSegmentID()
-	seg.sampled = parent.sampled
 	seg.correlation = s.correlation
 	seg.traceState = parent.traceState
-	seg.ownRef = SegmentRef{
-		Type:            CrossThread,
-		TraceID:         parent.traceID,
-		ParentSegmentID: parent.segmentID,
-		ParentSpanID:    s.spanID,
-		ParentService:   parent.tracer.service,
-		ParentInstance:  parent.tracer.instance,
-		ParentEndpoint:  s.endpoint,
-		ForeignParent:   s.spanID64,
+	if rec := seg.rec; rec != nil {
+		rec.ownRef = SegmentRef{
+			Type:            CrossThread,
+			TraceID:         parent.traceID,
+			ParentSegmentID: parent.segmentID,
+			ParentSpanID:    s.spanID,
+			ParentService:   parent.tracer.service,
+			ParentInstance:  parent.tracer.instance,
+			ParentEndpoint:  s.endpoint,
+			ForeignParent:   s.spanID64,
+		}
+		seg.ref = &rec.ownRef
 	}
-	seg.ref = &seg.ownRef
 }
 
 // startChild starts a span under the segment's active span.
