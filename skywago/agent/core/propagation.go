@@ -64,8 +64,8 @@ func appendSW8(b []byte, h sw8, service64, instance64 string) []byte {
 	} else {
 		b = append(b, '0')
 	}
-	b = appendBase64Field(b, h.traceID)
-	b = appendBase64Field(b, h.segmentID)
+	b = appendBase64ID(b, h.traceID)
+	b = appendBase64ID(b, h.segmentID)
 	b = append(b, '-')
 	b = strconv.AppendInt(b, int64(h.spanID), 10)
 	b = append(b, '-')
@@ -74,6 +74,22 @@ func appendSW8(b []byte, h sw8, service64, instance64 string) []byte {
 	b = append(b, instance64...)
 	b = appendBase64Field(b, h.endpoint)
 	return appendBase64Field(b, h.address)
+}
+
+// idPrefix64 is the base64 of the first 15 bytes of every id this process makes (idPrefix's
+// hex digits but the last): base64 encodes 3 bytes at a time, so an own id's 44 characters are
+// these 20 followed by the encoding of its last 17 bytes.
+var idPrefix64 = base64.StdEncoding.EncodeToString(idPrefix[:15])
+
+// appendBase64ID is appendBase64Field for a trace or segment id: one this process made is not
+// encoded whole (sw8 carries two ids; their base64 was a sixth of an Exit span's cost).
+func appendBase64ID(b []byte, id string) []byte {
+	if len(id) != idLength || id[:16] != string(idPrefix) {
+		return appendBase64Field(b, id)
+	}
+	b = append(b, '-')
+	b = append(b, idPrefix64...)
+	return base64.StdEncoding.AppendEncode(b, []byte(id[15:]))
 }
 
 func appendBase64Field(b []byte, s string) []byte {

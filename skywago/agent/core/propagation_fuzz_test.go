@@ -52,3 +52,16 @@ func FuzzTraceparent(f *testing.F) {
 		}
 	})
 }
+
+// An id this process made is encoded from its precomputed prefix: the same base64 as the whole.
+func TestOwnIDsEncodeAsBase64(t *testing.T) {
+	for i := 0; i < 100; i++ {
+		seg := new(segment)
+		seg.newTraceAndSegmentIDs()
+		for _, id := range []string{seg.traceID, seg.segmentID, "0af7651916cd43dd8448eb211c80319c", "3.4.5"} {
+			if got, want := string(appendBase64ID(nil, id)), string(appendBase64Field(nil, id)); got != want {
+				t.Fatalf("%s: %s, want %s", id, got, want)
+			}
+		}
+	}
+}
