@@ -214,21 +214,12 @@ func (seg *segment) inject(span *Span, inject func(string, string)) {
 	}
 }
 
-// header is one header of an injection: its value is fixed, or the bytes [from, to) of the
-// injection's buffer.
-type header struct {
-	key, fixed string
-	from, to   int
-}
-
-// maxInjected is the most headers one injection sends (every propagator configured, correlation
-// values set): sw8, sw8-correlation, traceparent, tracestate, baggage, b3 and the three of b3multi.
-const maxInjected = 9
-
 // injectAs injects every configured propagator's headers naming span number spanID as the
 // parent (the callee's Entry span will be its child). The values it builds share one allocation
-// (sw8 and traceparent: one, not two) of their total length (exact; baggage's escapes bounded),
-// never written once injected.
+// (sw8 and traceparent: one, not two) of their total length (exact; baggage's escapes bounded):
+// each value is a string over its bytes of the buffer, which are never written again (later
+// values are appended after them; were the buffer ever too small, append would move on to a
+// new one and leave the old, and the strings over it, as they are).
 func (seg *segment) injectAs(spanID int32, peer string, inject func(string, string)) {
 	t := seg.tracer
 	h := seg.sw8Of(spanID, peer)
@@ -252,59 +243,48 @@ func (seg *segment) injectAs(spanID int32, peer string, inject func(string, stri
 			n += 16
 		}
 	}
-	var headers [maxInjected]header
-	count := 0
-	add := func(key, fixed string, from, to int) {
-		if count < len(headers) {
-			headers[count] = header{key: key, fixed: fixed, from: from, to: to}
-			count++
-		}
-	}
 	b := make([]byte, 0, n)
+	value := func(from int) string {
+		if from >= len(b) {
+			return ""
+		}
+		return unsafe.String(&b[from], len(b)-from)
+	}
 	for _, p := range t.propagators {
 		from := len(b)
 		switch p {
 		case propSW8:
 			b = appendSW8(b, h, t.service64, t.instance64)
-			add(SW8Header, "", from, len(b))
+			inject(SW8Header, value(from))
 			if len(seg.correlation) > 0 {
 				from = len(b)
 				b = appendCorrelation(b, seg.correlation)
-				add(CorrelationHeader, "", from, len(b))
+				inject(CorrelationHeader, value(from))
 			}
 		case propTraceContext:
 			b = seg.appendTraceparent(b, spanID)
-			add(TraceparentHeader, "", from, len(b))
+			inject(TraceparentHeader, value(from))
 			if seg.traceState != "" {
-				add(TracestateHeader, seg.traceState, 0, 0)
+				inject(TracestateHeader, seg.traceState)
 			}
 		case propBaggage:
 			if len(seg.correlation) > 0 {
 				b = appendBaggage(b, seg.correlation)
-				add(BaggageHeader, "", from, len(b))
+				inject(BaggageHeader, value(from))
 			}
 		case propB3:
 			b = seg.appendB3Single(b, spanID)
-			add(B3Header, "", from, len(b))
+			inject(B3Header, value(from))
 		case propB3Multi:
 			traceHex, hash := seg.w3c()
-			add(B3TraceIDHeader, traceHex, 0, 0)
+			inject(B3TraceIDHeader, traceHex)
 			b = appendHex64(b, spanID64(hash, spanID))
-			add(B3SpanIDHeader, "", from, len(b))
+			inject(B3SpanIDHeader, value(from))
 			if seg.sampled {
-				add(B3SampledHeader, "1", 0, 0)
+				inject(B3SampledHeader, "1")
 			} else {
-				add(B3SampledHeader, "0", 0, 0)
+				inject(B3SampledHeader, "0")
 			}
-		}
-	}
-	// b is never written again: the values are strings over it (one allocation for all).
-	all := unsafe.String(unsafe.SliceData(b), len(b))
-	for _, hd := range headers[:count] {
-		if hd.fixed != "" {
-			inject(hd.key, hd.fixed)
-		} else {
-			inject(hd.key, all[hd.from:hd.to])
 		}
 	}
 }
