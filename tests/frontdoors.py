@@ -38,19 +38,21 @@ CONFIGS = BAZEL_WS / "configs"  # build configs both front doors can use: SKYWAG
 
 
 def build(front_door: str, example: str, dest_dir: pathlib.Path, go_version: str | None = None,
-          env: dict | None = None, config: str | None = None) -> pathlib.Path:
+          env: dict | None = None, config: str | None = None, race: bool = False) -> pathlib.Path:
     """Build examples/<example> instrumented through `front_door` into dest_dir; return the binary.
 
     go_version (toolexec only): the Go release to build with (GOTOOLCHAIN); Bazel builds with the
     SDK its workspace pins. env: extra environment for the toolexec build. config: the name of a
     build config in tests/bazel/ws/configs/ (`<config>.toml`): SKYWAGO_CONFIG for toolexec,
-    `--@skywago//bazel:config=//configs:<config>.toml` for Bazel.
+    `--@skywago//bazel:config=//configs:<config>.toml` for Bazel. race: with the race detector
+    (`go build -race`; rules_go's `--@rules_go//go/config:race`).
     """
-    return build_with_output(front_door, example, dest_dir, go_version, env, config)[0]
+    return build_with_output(front_door, example, dest_dir, go_version, env, config, race)[0]
 
 
 def build_with_output(front_door: str, example: str, dest_dir: pathlib.Path, go_version: str | None = None,
-                      env: dict | None = None, config: str | None = None) -> tuple[pathlib.Path, str]:
+                      env: dict | None = None, config: str | None = None,
+                      race: bool = False) -> tuple[pathlib.Path, str]:
     """build(), and what the build printed (skywago's warnings are in it). Bazel: the output of the
     session's one build of every example (cached actions print nothing again)."""
     out = pathlib.Path(dest_dir) / example
@@ -63,14 +65,15 @@ def build_with_output(front_door: str, example: str, dest_dir: pathlib.Path, go_
         if config:
             extra["SKYWAGO_CONFIG"] = str(CONFIGS / f"{config}.toml")
         done = gotool.go_build(gotool.REPO / "examples" / example, out, toolexec=gotool.shim_path(),
-                               env=gotool.go_env(**extra))
+                               env=gotool.go_env(**extra), flags=("-race",) if race else ())
         return out, done.stderr
     if front_door == "bazel":
         if go_version or env:
             raise ValueError("the Bazel front door builds with its workspace's SDK and settings")
         require_bazel()
-        if config:
-            flags = (f"--@skywago//bazel:config=//configs:{config}.toml",)
+        if config or race:
+            flags = ((f"--@skywago//bazel:config=//configs:{config}.toml",) if config else ()) + \
+                (("--@rules_go//go/config:race",) if race else ())
             done = bazel("build", "--noshow_progress", *flags, bazel_labels(example)[1])
             shutil.copy2(_bazel_binary(bazel_labels(example)[1], *flags), out)
             return out, done.stderr

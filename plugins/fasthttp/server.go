@@ -5,6 +5,8 @@ package fasthttp
 import (
 	"net"
 	"strconv"
+	"sync"
+	"unsafe"
 )
 
 const (
@@ -14,13 +16,41 @@ const (
 	skywagoFastHTTPExit      = 1
 )
 
-func skywagoServerServeBefore(inv *skywagoInvocation, s *Server, ln *net.Listener, err *error) {
-	if s == nil || s.Handler == nil || s.skywagoWrapped {
+// skywagoFastHTTPWrap is a Server's field: which handler value it wrapped. Every connection reads
+// Server.Handler (serveConn calls s.Handler for each request) without a lock, so the handler may
+// be written only before the connections that read it are served. Serve and ServeConn wrap it
+// first, under mu: the first of them writes it, every other one (Serve on another listener, at
+// the same time; each ServeConn) finds it wrapped and writes nothing. A Handler that is not the
+// wrapper any more (fasthttp's package-level ServeConn sets the handler of a pooled Server for
+// each connection) is wrapped again.
+type skywagoFastHTTPWrap struct {
+	mu      sync.Mutex
+	wrapper unsafe.Pointer // the closure of the wrapper installed (nil: none), kept for identity
+}
+
+// skywagoFastHTTPFunc is the closure a func value points at: the same pointer for the same value.
+func skywagoFastHTTPFunc(h RequestHandler) unsafe.Pointer {
+	return *(*unsafe.Pointer)(unsafe.Pointer(&h))
+}
+
+func skywagoFastHTTPWrapHandler(s *Server) {
+	if s == nil {
 		return
 	}
-	s.skywagoWrapped = true
-	next := s.Handler
-	s.Handler = func(ctx *RequestCtx) {
+	w := &s.skywagoWrap
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if s.Handler == nil || skywagoFastHTTPFunc(s.Handler) == w.wrapper {
+		return
+	}
+	wrapped := skywagoFastHTTPHandler(s.Handler)
+	s.Handler = wrapped
+	w.wrapper = skywagoFastHTTPFunc(wrapped)
+}
+
+// skywagoFastHTTPHandler is next inside the request's Entry span.
+func skywagoFastHTTPHandler(next RequestHandler) RequestHandler {
+	return func(ctx *RequestCtx) {
 		t := skywagoTracer()
 		if t == nil {
 			next(ctx)
@@ -42,7 +72,17 @@ func skywagoServerServeBefore(inv *skywagoInvocation, s *Server, ln *net.Listene
 	}
 }
 
+func skywagoServerServeBefore(inv *skywagoInvocation, s *Server, ln *net.Listener, err *error) {
+	skywagoFastHTTPWrapHandler(s)
+}
+
 func skywagoServerServeAfter(inv *skywagoInvocation, s *Server, ln *net.Listener, err *error) {}
+
+func skywagoServerServeConnBefore(inv *skywagoInvocation, s *Server, c *net.Conn, err *error) {
+	skywagoFastHTTPWrapHandler(s)
+}
+
+func skywagoServerServeConnAfter(inv *skywagoInvocation, s *Server, c *net.Conn, err *error) {}
 
 // skywagoFastHTTPEnd tags the status the handler set (a panic leaves the default, 200, and
 // fasthttp's own panic handling is the application's).
