@@ -7,7 +7,11 @@
 - `skywago_instrumented_go_binary(name, **go_binary_attrs)`: a go_binary whose target is the
   instrumented program (`:<name>_plain` is the plain one), for gazelle's
   `# gazelle:map_kind go_binary skywago_instrumented_go_binary @skywago//bazel:defs.bzl`.
-- `SkywagoArchiveInfo`: what the aspect provides for each Go target.
+- `skywago_plugins()`: in the BUILD file of a folder of your own plugins (declared in MODULE.bazel
+  with `skywago.plugins(folder = "//<pkg>:BUILD.bazel")`): one `skywago_plugin` target per plugin,
+  its files the inputs of exactly the rewrites of the packages it targets.
+- `SkywagoArchiveInfo`: what the aspect provides for each Go target; `SkywagoPluginInfo`: one of
+  your plugins.
 - Output groups: `skywago` (the instrumented executable), `skywago_explain` (what was instrumented
   and why), `skywago_manifests` (the rewrite actions' skywago.json).
 
@@ -26,10 +30,14 @@ load(
     _skywago_go_test = "skywago_go_test",
     _skywago_instrumented_go_binary = "skywago_instrumented_go_binary",
 )
-load("//bazel/private:providers.bzl", _SkywagoArchiveInfo = "SkywagoArchiveInfo")
+load("//bazel/private:plugins.bzl", _skywago_plugin = "skywago_plugin", _skywago_plugins = "skywago_plugins")
+load("//bazel/private:providers.bzl", _SkywagoArchiveInfo = "SkywagoArchiveInfo", _SkywagoPluginInfo = "SkywagoPluginInfo")
 
 skywago_aspect = _skywago_aspect
 skywago_go_binary = _skywago_go_binary
 skywago_go_test = _skywago_go_test
 skywago_instrumented_go_binary = _skywago_instrumented_go_binary
+skywago_plugin = _skywago_plugin
+skywago_plugins = _skywago_plugins
 SkywagoArchiveInfo = _SkywagoArchiveInfo
+SkywagoPluginInfo = _SkywagoPluginInfo

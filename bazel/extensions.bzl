@@ -15,13 +15,18 @@ to change them:
     skywago.module(path = "github.com/gin-gonic/gin", version = "v1.10.0")      # explicit, wins
     skywago.from_file(go_mod = "//third_party:go.mod")                          # more go.mod files
 
+    # Your own plugin folders (the Bazel form of SKYWAGO_PLUGIN_PATH): a folder of plugin folders
+    # (<name>/plugin.toml + advice, _shared/), whose BUILD file calls skywago_plugins() from
+    # @skywago//bazel:defs.bzl. Its plugins apply to every instrumented build, as skywago's own.
+    skywago.plugins(folder = "//tools/skywago_plugins:BUILD.bazel")
+
     # Only to instrument another SDK than your go_sdk's (by default skywago instruments, per
     # execution platform, the SDK rules_go registered first, i.e. your plain builds' SDK):
     skywago.go_sdk(version = "1.26.8", sdks = {...}, urls = [...], strip_prefix = "...")
 
 Repositories it creates (skywago's MODULE.bazel `use_repo`s them; you never need to):
   @skywago_pip               the rewriter's pinned Python packages (bazel/requirements_lock.txt)
-  @skywago_plugins           index.bzl: plugin -> target import paths
+  @skywago_plugins           index.bzl: plugin -> target import paths (skywago's and your folders')
   @skywago_rules_go_compat   compat.bzl: what differs between rules_go releases (cgo attributes)
   @skywago_module_versions   versions.bzl: skywago.module tags, the root module's go.mod / go.work
   @skywago_config            the build config file and its [agent] defaults (defaults.bzl)
@@ -76,12 +81,25 @@ _module_tag = tag_class(
     attrs = {"path": attr.string(mandatory = True), "version": attr.string(mandatory = True)},
 )
 
+_plugins_tag = tag_class(
+    doc = """A folder of your own plugins, the Bazel form of a SKYWAGO_PLUGIN_PATH entry: plugin folders
+    (`<name>/plugin.toml` and its Go advice) and `_shared/` (advice several of them name). Its
+    BUILD file calls `skywago_plugins()` (`load("@skywago//bazel:defs.bzl", "skywago_plugins")`),
+    which declares each plugin's files as Bazel inputs; skywago reads each plugin.toml here (watched)
+    to give a package's rewrite exactly the plugins that target it. Any module may add folders;
+    their plugins apply to every instrumented build, like skywago's own.""",
+    attrs = {"folder": attr.label(mandatory = True, doc = "the folder's BUILD file, e.g. //tools/skywago_plugins:BUILD.bazel")},
+)
+
 def _skywago_impl(mctx):
     pip_repository(
         name = "skywago_pip",
         requirements_lock = Label("//bazel:requirements_lock.txt"),
     )
-    plugin_index(name = "skywago_plugins")
+    plugin_index(
+        name = "skywago_plugins",
+        user_folders = [tag.folder for mod in mctx.modules for tag in mod.tags.plugins],
+    )
     rules_go_compat(name = "skywago_rules_go_compat")
 
     # Root module first (Bazel's order), so its choices win. The go.mod / go.work files gazelle's
@@ -151,6 +169,7 @@ skywago = module_extension(
         "config": _config_tag,
         "from_file": _from_file_tag,
         "module": _module_tag,
+        "plugins": _plugins_tag,
     },
-    doc = "skywago's repositories: Python packages, plugin index, module versions, instrumented SDK.",
+    doc = "skywago's repositories: Python packages, plugin index (yours too), module versions, instrumented SDK.",
 )

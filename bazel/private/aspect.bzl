@@ -15,9 +15,9 @@ load("@io_bazel_rules_go//go/private:common.bzl", "GO_TOOLCHAIN")
 load("@skywago_config//:defaults.bzl", "AGENT_DEFAULTS", "AGENT_DEFAULTS_SYMBOL")
 load("@skywago_module_versions//:versions.bzl", "EXPLICIT_VERSIONS", "GO_MOD_VERSIONS")
 load("@skywago_rules_go_compat//:compat.bzl", "CGO_ATTRS", "CGO_FRAGMENTS", "CGO_TOOLCHAINS", "GO_CONTEXT_HAS_CC")
-load("@skywago_plugins//:index.bzl", "PLUGINS", "PLUGINS_BY_PACKAGE")
+load("@skywago_plugins//:index.bzl", "PLUGINS", "PLUGINS_BY_PACKAGE", "USER_PLUGINS", "USER_PLUGINS_BY_PACKAGE", "USER_PLUGINS_UNREADABLE")
 load(":instrumented.bzl", "SkywagoGoInfo", "instrumented_sdk_transition")
-load(":providers.bzl", "SkywagoArchiveInfo")
+load(":providers.bzl", "SkywagoArchiveInfo", "SkywagoPluginInfo")
 load(":rewrite.bzl", "emit_rewrite")
 
 # Rule kinds whose GoArchive is a `main` package that the aspect also links.
@@ -153,13 +153,19 @@ def _module_version(ctx, importpath):
     declared = _longest_prefix(GO_MOD_VERSIONS, importpath)
     return {declared: GO_MOD_VERSIONS[declared][0]} if declared else {}
 
-def _plugin_files(ctx, importpath):
-    """The files of the plugins that target importpath: the only plugin inputs of its rewrite."""
+def _plugin_files(ctx, importpath, is_main):
+    """The files of the plugins that target importpath: the only plugin inputs of its rewrite.
+    skywago's own (//:plugin_<name>), then yours (skywago.plugins folders; a main package also
+    gets those whose plugin.toml cannot be read, so that the build says why)."""
     names = PLUGINS_BY_PACKAGE.get(importpath, [])
     files = []
     for target in ctx.attr._plugins:
         if target.label.name[len("plugin_"):] in names:
             files.extend(target[DefaultInfo].files.to_list())
+    mine = [Label(p) for p in USER_PLUGINS_BY_PACKAGE.get(importpath, []) + (USER_PLUGINS_UNREADABLE if is_main else [])]
+    for target in ctx.attr._user_plugins:
+        if target.label in mine:
+            files.extend(target[SkywagoPluginInfo].files.to_list())
     return files
 
 def _relocate(ctx, out_dir, files):
@@ -241,7 +247,7 @@ def _rewrite(ctx, go, source, out_dir, linkable_imports, go_srcs = None):
         config = _single_file(ctx.attr._config, "--@skywago//bazel:config"),
         strict = ctx.attr._strict[BuildSettingInfo].value,
         module_versions = _module_version(ctx, source.importpath),
-        plugin_files = _plugin_files(ctx, source.importpath),
+        plugin_files = _plugin_files(ctx, source.importpath, source.is_main),
         worker = ctx.attr._worker[BuildSettingInfo].value,
         label = ctx.label,
     )
@@ -522,6 +528,11 @@ Provides SkywagoArchiveInfo.""",
         ),
         # The plugin folders (one filegroup per plugin); each rewrite gets those targeting it.
         "_plugins": attr.label_list(default = [Label("//:plugin_" + name) for name in sorted(PLUGINS)]),
+        # Your plugin folders' plugins (skywago.plugins tags; skywago_plugins() declares them).
+        "_user_plugins": attr.label_list(
+            default = [Label(p) for p in sorted(USER_PLUGINS.keys() + USER_PLUGINS_UNREADABLE)],
+            providers = [SkywagoPluginInfo],
+        ),
         "_config": attr.label(default = Label("//bazel:config"), allow_files = True),
         "_strict": attr.label(default = Label("//bazel:strict")),
         "_worker": attr.label(default = Label("//bazel:worker")),

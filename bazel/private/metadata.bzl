@@ -1,9 +1,10 @@
 """What the aspect must know at analysis time, as generated .bzl files.
 
 - `plugin_index` (@skywago_plugins//:index.bzl): which plugins target which import paths, read
-  from plugins/*/plugin.toml. A rewrite action gets exactly the files of the plugins that target
-  its package (with the plugins/_shared/ files they name), so editing one plugin re-runs only the
-  rewrites (and compiles) it can affect.
+  from plugins/*/plugin.toml and from the plugin.toml files of your own plugin folders
+  (`skywago.plugins(folder = ...)`, bazel/private/plugins.bzl). A rewrite action gets exactly the
+  files of the plugins that target its package (with the _shared/ files they name), so editing
+  one plugin re-runs only the rewrites (and compiles) it can affect.
 - `module_versions` (@skywago_module_versions//:versions.bzl): what the MODULE.bazel files say
   about module versions, for plugin version ranges (the rewriter's --module-version): explicit
   `skywago.module(path, version)` tags, and the go.mod / go.work files gazelle's go_deps reads (the
@@ -15,20 +16,41 @@
 _INDEX_SCRIPT = """
 import json, os, sys, tomllib
 root = sys.argv[1]
-index, shared = {}, {}
+index, shared, unreadable = {}, {}, []
 for name in sorted(os.listdir(root)):
+    path = os.path.join(root, name, "plugin.toml")
+    if not os.path.isfile(path):
+        continue  # not a plugin
     try:
-        with open(os.path.join(root, name, "plugin.toml"), "rb") as f:
+        with open(path, "rb") as f:
             data = tomllib.load(f)
-    except (OSError, tomllib.TOMLDecodeError):
-        continue  # not a plugin, or a broken one: the engine reports it when it loads plugins
+        if not isinstance(data.get("target", []), list):
+            raise ValueError("target is not a list")
+    except (OSError, ValueError):  # tomllib.TOMLDecodeError is a ValueError
+        unreadable.append(name)  # the engine says why when it loads the plugin
+        continue
     targets = [t for t in data.get("target", []) if isinstance(t, dict)]
     index[name] = sorted({t.get("package", "") for t in targets} - {""})
     files = {f for t in targets if isinstance(t.get("shared"), list) for f in t["shared"] if isinstance(f, str)}
     # Names that are not plain file names are the engine's to reject; never glob them here.
     shared[name] = sorted(f for f in files if f and "/" not in f and f not in (".", ".."))
-print(json.dumps({"index": index, "shared": shared}, sort_keys=True))
+print(json.dumps({"index": index, "shared": shared, "unreadable": unreadable}, sort_keys=True))
 """
+
+def _index_folder(rctx, folder, what):
+    """{"index": {plugin: [import paths]}, "shared": {plugin: [_shared/ files]}, "unreadable":
+    [plugins whose plugin.toml cannot be read]} of a folder of plugin folders."""
+    python = rctx.getenv("SKYWAGO_PYTHON", "") or "python3"
+    python = rctx.path(python) if "/" in python else rctx.which(python)
+    if not python:
+        fail("skywago: no python3 on PATH; set --repo_env=SKYWAGO_PYTHON=/path/to/python3")
+    result = rctx.execute([python, "-c", _INDEX_SCRIPT, str(folder)], quiet = True)
+    if result.return_code != 0:
+        fail("skywago: reading {}/*/plugin.toml failed:\n{}".format(what, result.stderr))
+    return json.decode(result.stdout)
+
+def _user_folder_key(label):
+    return "@@{}//{}".format(label.repo_name, label.package)
 
 def _plugin_index_impl(rctx):
     skywago_root = rctx.path(rctx.attr._skywago_root).dirname
@@ -39,19 +61,41 @@ def _plugin_index_impl(rctx):
             toml = entry.get_child("plugin.toml")
             if toml.exists:
                 rctx.watch(toml)
-        python = rctx.getenv("SKYWAGO_PYTHON", "") or "python3"
-        python = rctx.path(python) if "/" in python else rctx.which(python)
-        if not python:
-            fail("skywago: no python3 on PATH; set --repo_env=SKYWAGO_PYTHON=/path/to/python3")
-        result = rctx.execute([python, "-c", _INDEX_SCRIPT, str(plugins)], quiet = True)
-        if result.return_code != 0:
-            fail("skywago: reading plugins/*/plugin.toml failed:\n" + result.stderr)
-        decoded = json.decode(result.stdout)
+        decoded = _index_folder(rctx, plugins, "plugins")
         index, shared = decoded["index"], decoded["shared"]
     by_package = {}
     for name in sorted(index):
         for package in index[name]:
             by_package.setdefault(package, []).append(name)
+
+    # Your own plugin folders (skywago.plugins tags): every entry with a plugin.toml is a plugin
+    # (the folder's listing and each plugin.toml are watched: a new plugin or new targets make
+    # this index again; advice files are action inputs, not watched here).
+    user_folders, user_plugins, user_by_package, user_unreadable = {}, {}, {}, []
+    for label in rctx.attr.user_folders:
+        folder = rctx.path(label).dirname
+        key = _user_folder_key(label)
+        if key in user_folders:
+            continue
+        for entry in folder.readdir(watch = "yes"):
+            toml = entry.get_child("plugin.toml")
+            if toml.exists:
+                rctx.watch(toml)
+            elif entry.is_dir:
+                # A plugin.toml may appear. (Not readdir(watch = "yes"): a watched listing of a
+                # directory that is then deleted fails Bazel's next build, "Inconsistent
+                # filesystem operations".)
+                rctx.watch(toml)
+        decoded = _index_folder(rctx, folder, key)
+        user_folders[key] = {name: decoded["shared"].get(name, []) for name in decoded["index"]}
+        for name in decoded["unreadable"]:
+            user_folders[key][name] = []
+            user_unreadable.append("{}:{}".format(key, name))
+        for name, packages in sorted(decoded["index"].items()):
+            plugin = "{}:{}".format(key, name)
+            user_plugins[plugin] = packages
+            for package in packages:
+                user_by_package.setdefault(package, []).append(plugin)
     rctx.file("BUILD.bazel", "")
     rctx.file("index.bzl", """\
 # Generated by skywago (bazel/private/metadata.bzl) from plugins/*/plugin.toml.
@@ -64,12 +108,40 @@ PLUGINS_BY_PACKAGE = {by_package}
 
 # plugin name -> the files of plugins/_shared/ its targets name (part of //:plugin_<name>)
 PLUGIN_SHARED_FILES = {shared}
-""".format(plugins = repr(index), by_package = repr(by_package), shared = repr(shared)))
+
+# Your own plugin folders (skywago.plugins(folder = ...)), "@@repo//package" -> {{plugin name:
+# the files of the folder's _shared/ its targets name}}: what skywago_plugins() declares there.
+USER_PLUGIN_FOLDERS = {user_folders}
+
+# "@@repo//package:plugin" (its skywago_plugin target) -> import paths it targets
+USER_PLUGINS = {user_plugins}
+
+# import path -> your plugins that target it
+USER_PLUGINS_BY_PACKAGE = {user_by_package}
+
+# your plugins whose plugin.toml cannot be read (so whose targets are unknown): every main
+# package's rewrite gets them and says why (a warning; an error with strict), as toolexec does
+USER_PLUGINS_UNREADABLE = {user_unreadable}
+""".format(
+        plugins = repr(index),
+        by_package = repr(by_package),
+        shared = repr(shared),
+        user_folders = repr(user_folders),
+        user_plugins = repr(user_plugins),
+        user_by_package = repr(user_by_package),
+        user_unreadable = repr(sorted(user_unreadable)),
+    ))
 
 plugin_index = repository_rule(
     implementation = _plugin_index_impl,
-    attrs = {"_skywago_root": attr.label(default = Label("//:MODULE.bazel"))},
-    doc = "@skywago_plugins//:index.bzl: plugin -> target import paths.",
+    attrs = {
+        "_skywago_root": attr.label(default = Label("//:MODULE.bazel")),
+        "user_folders": attr.label_list(
+            allow_files = True,
+            doc = "a file (the BUILD file) of each folder of your own plugins (skywago.plugins tags)",
+        ),
+    },
+    doc = "@skywago_plugins//:index.bzl: plugin -> target import paths (skywago's and yours).",
 )
 
 def _words(s):

@@ -18,3 +18,15 @@ copies. The rewriter decides which packages it edits; the others are copied unch
         "runfiles": "runfiles or None: the executable's runfiles (go_binary targets only).",
     },
 )
+
+SkywagoPluginInfo = provider(
+    doc = """One of your own plugin folders (plugin.toml + Go advice), as `skywago_plugin` (made by
+the `skywago_plugins()` macro) gives it to the aspect. Which packages it targets is read from its
+plugin.toml when the `skywago` module extension runs (`skywago.plugins(folder = ...)`); the files
+are action inputs of exactly the rewrites of those packages.""",
+    fields = {
+        "name": "string: the plugin's name (= its folder's name, as plugin.toml's `name`).",
+        "plugin_toml": "File: <folder>/<name>/plugin.toml (the rewriter's --plugin is its directory).",
+        "files": "depset of File: the plugin folder's files and the `_shared/` files its targets name.",
+    },
+)

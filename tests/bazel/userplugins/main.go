@@ -1,0 +1,1 @@
+../../testdata/hello/main.go
