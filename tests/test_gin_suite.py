@@ -9,8 +9,11 @@ through Engine.ServeHTTP and Context.Next), and the spans they made are checked 
 
 import json
 import os
+import re
 import shutil
+import socket
 import stat
+import subprocess
 
 import gotool
 import plugin_apps
@@ -43,6 +46,25 @@ def summary(results: dict, action: str, tests: bool) -> set:
     return {key for key, outcome in results.items() if outcome == action and bool(key[1]) == tests}
 
 
+def fixed_ports_in_use(src) -> dict[int, str]:
+    """The fixed ports gin's tests listen on (":8443" in a _test.go file) that something on this
+    machine already listens on, with what `ss` says holds them. Such a test does not fail: its
+    client waits for an answer that never comes, until go test's 10-minute timeout."""
+    ports = set()
+    for path in src.rglob("*_test.go"):
+        ports |= {int(p) for p in re.findall(r'"(?:localhost|127\.0\.0\.1)?:(\d{4,5})"', path.read_text())}
+    taken = {}
+    for port in sorted(ports):
+        with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT is no listener
+            try:
+                s.bind(("0.0.0.0", port))
+            except OSError:
+                holder = subprocess.run(["ss", "-ltnpH", f"sport = :{port}"], capture_output=True, text=True)
+                taken[port] = holder.stdout.strip() or "(ss did not say)"
+    return taken
+
+
 def test_gin_own_test_suite_passes_plain_and_instrumented(tmp_path):
     download = gotool.run(["go", "mod", "download", "-json", f"github.com/gin-gonic/gin@{GIN_VERSION}"],
                           cwd=tmp_path, env=gotool.go_env(GOFLAGS="-mod=mod"))
@@ -52,6 +74,9 @@ def test_gin_own_test_suite_passes_plain_and_instrumented(tmp_path):
         for name in dirs + files:
             path = os.path.join(root, name)
             os.chmod(path, os.stat(path).st_mode | stat.S_IWUSR)
+
+    taken = fixed_ports_in_use(src)
+    assert not taken, f"gin {GIN_VERSION}'s tests listen on fixed ports that are in use here: {taken}"
 
     # gin is the main module here, not a module cache entry: tell skywago its version.
     config = tmp_path / "skywago.toml"
