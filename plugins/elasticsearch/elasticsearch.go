@@ -14,7 +14,8 @@ const (
 	skywagoComponentElasticsearch = 47 // Elasticsearch in SkyWalking's component-libraries.yml
 )
 
-// skywagoPeer is host:port of each node the client knows, comma-separated.
+// skywagoPeer is host:port of each node the client knows, comma-separated: the span's peer
+// until the transport has chosen one (a request that never reached the transport keeps it).
 func skywagoPeer(c *BaseClient) string {
 	lister, ok := c.Transport.(interface{ URLs() []*url.URL })
 	if !ok {
@@ -75,8 +76,13 @@ func skywagoPerformAfter(inv *skywagoInvocation, c *BaseClient, req **http.Reque
 	t := inv.Tracer
 	skywagoOwn(inv)
 	if r := *req; r != nil && r.URL != nil {
-		// now with the scheme and host of the node the transport chose (it sets them in place)
+		// now with the scheme and host of the node the transport chose (it sets them in place;
+		// after retries, the last node it tried): that node is the peer, one address, as the
+		// backend's topology needs, not the list of every node the client knows
 		t.SetTag(inv.Span, "url", r.URL.String())
+		if r.URL.Host != "" {
+			t.SetPeer(inv.Span, r.URL.Host)
+		}
 	}
 	if *err == nil && *res != nil {
 		t.SetTag(inv.Span, "http.status_code", strconv.Itoa((*res).StatusCode))
