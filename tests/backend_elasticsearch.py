@@ -79,7 +79,10 @@ def run_elasticsearch():
         proc = subprocess.Popen(
             [*as_user, str(es / "bin" / "elasticsearch"), "-E", "discovery.type=single-node",
              "-E", "network.host=127.0.0.1", "-E", f"http.port={port}", "-E", "transport.port=0",
-             "-E", f"path.data={data}", "-E", f"path.logs={logs}", "-E", "xpack.security.enabled=false"],
+             "-E", f"path.data={data}", "-E", f"path.logs={logs}", "-E", "xpack.security.enabled=false",
+             # A throwaway server: on a disk over 90 % full (a CI runner's often is) Elasticsearch
+             # would allocate no shard for a new index, and the first request waits a minute.
+             "-E", "cluster.routing.allocation.disk.threshold_enabled=false"],
             stdout=out, stderr=subprocess.STDOUT, env=env)
     try:
         servers._wait_port(port, proc, "elasticsearch", log, timeout=300)

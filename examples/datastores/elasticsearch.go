@@ -13,8 +13,13 @@ import (
 // go-elasticsearch v8: index an order (visible to search at once), search for its item.
 type elasticStore struct{ client *elasticsearch.Client }
 
-func openElasticsearch(addr string) *elasticStore {
-	client, err := elasticsearch.NewClient(elasticsearch.Config{Addresses: []string{"http://" + addr}})
+// addrs: host:port of each node, comma-separated.
+func openElasticsearch(addrs string) *elasticStore {
+	var nodes []string
+	for _, addr := range strings.Split(addrs, ",") {
+		nodes = append(nodes, "http://"+addr)
+	}
+	client, err := elasticsearch.NewClient(elasticsearch.Config{Addresses: nodes})
 	must(err)
 	return &elasticStore{client}
 }

@@ -35,7 +35,7 @@ func main() {
 	mongoURI := flag.String("mongo", "", "MongoDB URI (mongodb://host:port)")
 	postgresURL := flag.String("postgres", "", "PostgreSQL URL (postgres://user@host:port/db)")
 	redisAddr := flag.String("redis", "", "Redis address (host:port)")
-	elasticAddr := flag.String("elasticsearch", "", "Elasticsearch address (host:port)")
+	elasticAddr := flag.String("elasticsearch", "", "Elasticsearch nodes (host:port, comma-separated)")
 	flag.Parse()
 
 	mux := http.NewServeMux()
