@@ -142,14 +142,14 @@ def spawns(log: pathlib.Path) -> collections.Counter:
         found[spawn["mnemonic"]] += 1
 
 
-ELSEWHERE = textwrap.dedent('''\
-    name = "elsewhere"
-    library = "example.com/elsewhere (not in this program)"
+GOOD = textwrap.dedent('''\
+    name = "{name}"
+    library = "example"
     captures = "nothing"
 
     [[target]]
-    package = "example.com/elsewhere"
-    module = "example.com/elsewhere"
+    package = "example.com/hello"
+    module = "example.com/hello"
     versions = ">=v0.0.0"
     code = ["advice.go"]
 
@@ -158,6 +158,9 @@ ELSEWHERE = textwrap.dedent('''\
     params = ["string"]
     advice = "skywagoShout"
 ''')
+# The same plugin for a package this program does not have.
+ELSEWHERE = GOOD.format(name="elsewhere").replace('library = "example"', 'library = "example.com/elsewhere (not in this program)"') \
+    .replace("example.com/hello", "example.com/elsewhere")
 
 
 def test_user_plugin_spans_are_in_the_trace_and_an_edit_of_its_advice_is_the_next_build(door, tmp_path):
@@ -204,22 +207,6 @@ def test_user_plugin_spans_are_in_the_trace_and_an_edit_of_its_advice_is_the_nex
         assert {"greeted/alpha"} <= names
         assert not (ran["SkywagoRewrite"] or ran["GoCompilePkg"] or ran["GoLink"]), ran
 
-GOOD = textwrap.dedent('''\
-    name = "{name}"
-    library = "example"
-    captures = "nothing"
-
-    [[target]]
-    package = "example.com/hello"
-    module = "example.com/hello"
-    versions = ">=v0.0.0"
-    code = ["advice.go"]
-
-    [[target.intercept]]
-    function = "shout"
-    params = ["string"]
-    advice = "skywagoShout"
-''')
 
 ADVICE = textwrap.dedent('''\
     package advice
