@@ -13,7 +13,8 @@ import (
 	"google.golang.org/grpc/metadata"
 )
 
-func skywagoKratosUnaryServerBefore(inv *skywagoInvocation, s *Server, ic *grpc.UnaryServerInterceptor) {}
+func skywagoKratosUnaryServerBefore(inv *skywagoInvocation, s *Server, ic *grpc.UnaryServerInterceptor) {
+}
 
 func skywagoKratosUnaryServerAfter(inv *skywagoInvocation, s *Server, ic *grpc.UnaryServerInterceptor) {
 	next := *ic
