@@ -3,7 +3,8 @@ processes around a real Apache Pulsar on loopback (standalone, from its Maven Ce
 tests/backend_pulsar.py). The producer's HTTP request sends a message with
 apache/pulsar-client-go — `Producer.Send` (client "pulsar") or `Producer.SendAsync` (client
 "pulsarasync") — and the consumer process receives it with `Consumer.Receive` of a single-topic
-consumer ("pulsar") or a multi-topic one ("pulsarasync"). For each: ONE trace goes producer ->
+consumer ("pulsar") or a multi-topic one ("pulsarasync"), or reads it with `Reader.Next`
+("pulsarreader", sent with Send). For each: ONE trace goes producer ->
 broker -> consumer — the producer's Exit span (component pulsar-producer 73, layer MQ, mq.* tags,
 peer = the service URL) and the consumer's Entry span (pulsar-consumer 74), whose CrossProcess
 reference names that Exit span, through the sw8 property the producer put in the message; the
@@ -28,7 +29,7 @@ APP = gotool.REPO / "examples" / "pulsarchain"
 
 PLUGIN, MODULE, PACKAGE = "pulsar", "github.com/apache/pulsar-client-go", "github.com/apache/pulsar-client-go/pulsar"
 LOWER, UPPER, BELOW = "v0.12.0", "v0.19.0", "v0.11.1"
-CLIENTS = ["pulsar", "pulsarasync"]
+CLIENTS = ["pulsar", "pulsarasync", "pulsarreader"]
 
 
 def test_tested_versions_are_the_declared_bounds():
@@ -62,7 +63,7 @@ def test_one_trace_from_producer_through_the_broker_to_consumer(chains, front_do
     topic = f"persistent://public/default/{result['prefix']}-{client}"
     url = pulsar_server.service_url
     # The application's handling of the message is inside the Entry span (open until the next
-    # Receive).
+    # Receive, or Next of a Reader).
     messaging.assert_one_trace(result, client, {
         "exit": f"Pulsar/{topic}/Producer", "entry": f"Pulsar/{topic}/Consumer", "peer": url,
         "components": (73, 74), "tags": {"mq.broker": url, "mq.topic": topic}, "handled_inside": True})

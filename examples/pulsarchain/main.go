@@ -5,7 +5,7 @@
 //
 //	pulsarchain -role consumer -listen 127.0.0.1:8091 -prefix demo -pulsar pulsar://127.0.0.1:6650
 //	pulsarchain -role producer -listen 127.0.0.1:8090 -prefix demo -pulsar pulsar://127.0.0.1:6650
-//	curl '127.0.0.1:8090/produce?client=pulsar&value=tea'   # pulsar (Send), pulsarasync (SendAsync)
+//	curl '127.0.0.1:8090/produce?client=pulsar&value=tea'   # pulsar, pulsarreader (Send), pulsarasync (SendAsync)
 //	curl '127.0.0.1:8091/received?client=pulsar'            # what the consumer got, one a line
 //
 // Each client uses its own topic: <prefix>-<client>.
@@ -29,7 +29,7 @@ var (
 	role    = flag.String("role", "producer", "producer or consumer")
 	listen  = flag.String("listen", "127.0.0.1:8090", "HTTP address")
 	prefix  = flag.String("prefix", "pulsarchain", "topic names: <prefix>-<client>")
-	clients = flag.String("clients", "pulsar,pulsarasync", "the clients to run")
+	clients = flag.String("clients", "pulsar,pulsarasync,pulsarreader", "the clients to run")
 )
 
 // A client produces messages, or consumes them and hands each to handle.

@@ -14,12 +14,13 @@ import (
 
 var pulsarURL = flag.String("pulsar", "", "Pulsar service URL (pulsar://host:port)")
 
-// Two clients: "pulsar" sends with Producer.Send and receives with a single-topic consumer;
+// Three clients: "pulsar" sends with Producer.Send and receives with a single-topic consumer;
 // "pulsarasync" sends with Producer.SendAsync and receives with a multi-topic consumer (its
-// topic and a second, idle one), both with Consumer.Receive.
+// topic and a second, idle one), both with Consumer.Receive; "pulsarreader" sends with
+// Producer.Send and reads with a Reader (Reader.Next, from the earliest message).
 func init() {
-	for _, name := range []string{"pulsar", "pulsarasync"} {
-		async := name == "pulsarasync"
+	for _, name := range []string{"pulsar", "pulsarasync", "pulsarreader"} {
+		async, reader := name == "pulsarasync", name == "pulsarreader"
 		makers[name] = func(topic string) (client, error) {
 			logger := logrus.New()
 			logger.SetLevel(logrus.WarnLevel)
@@ -28,7 +29,7 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			return &pulsarClient{client: c, topic: topic, async: async}, nil
+			return &pulsarClient{client: c, topic: topic, async: async, reader: reader}, nil
 		}
 	}
 }
@@ -37,11 +38,13 @@ type pulsarClient struct {
 	client   pulsar.Client
 	topic    string
 	async    bool
+	reader   bool
 	once     sync.Once
 	producer pulsar.Producer
 	err      error
 	mu       sync.Mutex
 	consumer pulsar.Consumer
+	read     pulsar.Reader
 }
 
 func (p *pulsarClient) produce(ctx context.Context, value string) error {
@@ -67,6 +70,9 @@ func (p *pulsarClient) produce(ctx context.Context, value string) error {
 }
 
 func (p *pulsarClient) consume(ctx context.Context, handle func(string)) error {
+	if p.reader {
+		return p.readAll(ctx, handle)
+	}
 	options := pulsar.ConsumerOptions{SubscriptionName: "pulsarchain", Type: pulsar.Exclusive,
 		SubscriptionInitialPosition: pulsar.SubscriptionPositionEarliest}
 	if p.async {
@@ -94,6 +100,27 @@ func (p *pulsarClient) consume(ctx context.Context, handle func(string)) error {
 	}
 }
 
+// readAll reads the topic from its first message with a Reader (which acknowledges by itself).
+func (p *pulsarClient) readAll(ctx context.Context, handle func(string)) error {
+	r, err := p.client.CreateReader(pulsar.ReaderOptions{Topic: p.topic, StartMessageID: pulsar.EarliestMessageID()})
+	if err != nil {
+		return err
+	}
+	p.mu.Lock()
+	p.read = r
+	p.mu.Unlock()
+	for {
+		m, err := r.Next(ctx)
+		if err != nil {
+			if ctx.Err() != nil || errors.Is(err, context.Canceled) {
+				return nil
+			}
+			return err
+		}
+		handle(string(m.Payload()))
+	}
+}
+
 func (p *pulsarClient) close() {
 	if p.producer != nil {
 		p.producer.Close()
@@ -101,6 +128,9 @@ func (p *pulsarClient) close() {
 	p.mu.Lock()
 	if p.consumer != nil {
 		p.consumer.Close()
+	}
+	if p.read != nil {
+		p.read.Close()
 	}
 	p.mu.Unlock()
 	p.client.Close()

@@ -162,3 +162,25 @@ func skywagoPulsarRegexCloseBefore(inv *skywagoInvocation, c *regexConsumer) {
 }
 
 func skywagoPulsarRegexCloseAfter(inv *skywagoInvocation, c *regexConsumer) {}
+
+// A Reader: Next returns the message as Receive does (the reader acknowledges it itself). The
+// topic is the message's (a reader of a partitioned topic reads every partition).
+func skywagoPulsarReaderNextBefore(inv *skywagoInvocation, r *reader, ctx *context.Context, m *Message, err *error) {
+	if r != nil {
+		r.skywagoHeld.release()
+	}
+}
+
+func skywagoPulsarReaderNextAfter(inv *skywagoInvocation, r *reader, ctx *context.Context, m *Message, err *error) {
+	if r != nil {
+		skywagoPulsarReceived(inv, &r.skywagoHeld, r.client, "", *m, *err)
+	}
+}
+
+func skywagoPulsarReaderCloseBefore(inv *skywagoInvocation, r *reader) {
+	if r != nil {
+		r.skywagoHeld.release()
+	}
+}
+
+func skywagoPulsarReaderCloseAfter(inv *skywagoInvocation, r *reader) {}

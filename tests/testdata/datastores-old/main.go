@@ -28,7 +28,7 @@ func main() {
 	mongoURI := flag.String("mongo", "", "MongoDB URI")
 	postgresURL := flag.String("postgres", "", "PostgreSQL URL")
 	redisAddr := flag.String("redis", "", "Redis address")
-	elasticAddr := flag.String("elasticsearch", "", "Elasticsearch address")
+	elasticAddr := flag.String("elasticsearch", "", "Elasticsearch nodes: host:port, comma-separated")
 	flag.Parse()
 	ctx := context.Background()
 	for _, call := range []struct {
@@ -110,8 +110,13 @@ func rueidisCall(ctx context.Context, addr string) error {
 	return client.Do(ctx, client.B().Incr().Key("old:rueidis").Build()).Error()
 }
 
-func elastic(addr string) error {
-	client, err := elasticsearch.NewClient(elasticsearch.Config{Addresses: []string{"http://" + addr}})
+// addrs: host:port of each node, comma-separated (as examples/datastores takes them).
+func elastic(addrs string) error {
+	var nodes []string
+	for _, addr := range strings.Split(addrs, ",") {
+		nodes = append(nodes, "http://"+addr)
+	}
+	client, err := elasticsearch.NewClient(elasticsearch.Config{Addresses: nodes})
 	if err != nil {
 		return err
 	}
