@@ -7,6 +7,11 @@ bin="$("$repo/scripts/setup.sh")"
 started=$(date +%s)
 stage() { echo "== [$(( $(date +%s) - started )) s] $*"; }
 
+# Room on disk first (caches that rebuild themselves, trimmed only when short), before anything
+# below builds or writes.
+stage "disk room (scripts/free-disk.sh)"
+"$repo/scripts/free-disk.sh"
+
 # Heavy test servers (cached by version outside the checkout, tests/servercache.py) are made in the
 # background while the rest is set up; a test that needs one still being made waits for it.
 prepare_log="${TMPDIR:-/tmp}/skywago-prepare-backends.$$.log"

@@ -118,8 +118,9 @@ def test_edited_user_plugin_rebuilds(hello, form, tmp_path):
 
     root = tmp_path / "my-plugins"
     advice = test_plugin_format.write_plugin(root, "greeter").parent / "advice.go"
-    env = gotool.go_env(SKYWAGO_PLUGIN_PATH=str(root),
-                        SKYWAGO_CONFIG=str(test_plugin_format._version_config(tmp_path)))
+    config = tmp_path / "skywago.toml"  # hello is the main module: no version in any path
+    config.write_text('[build.module_versions]\n"example.com/hello" = "v1.0.0"\n')
+    env = gotool.go_env(SKYWAGO_PLUGIN_PATH=str(root), SKYWAGO_CONFIG=str(config))
     gotool.build(form, hello, tmp_path / "bin", env=env)
     run = lambda: subprocess.run([tmp_path / "bin"], capture_output=True, text=True,
                                  env=gotool.go_env(SW_AGENT_REPORTER_TYPE="none")).stdout
