@@ -24,7 +24,7 @@ import tempfile
 from measure import go_env, go_version, load, spread
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
-LINE = re.compile(r"^(Benchmark\S+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op(?:\s+([\d.]+) B/op\s+([\d.]+) allocs/op)?", re.M)
+LINE = re.compile(r"^(Benchmark\S+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op(?:\s+[\d.]+ (?!B/op)[\w-]+/op)*(?:\s+([\d.]+) B/op\s+([\d.]+) allocs/op)?", re.M)
 
 
 def bench(cmd, cwd, env) -> dict[str, tuple[float, float]]:
